@@ -1,0 +1,135 @@
+"""Playtest: run staff co-design playtests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from playtest.config import Config
+from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, PLAYTEST_* environment, then `config` (tests) on top."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("PLAYTEST")
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _finish_config(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    babel.init_app(app, locale_selector=_select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        channel=app.config.get("SOCKETIO_CHANNEL", "playtest"),
+        # Staff consoles reconnect by themselves; keep pings frequent so presence is honest.
+        ping_interval=10,
+        ping_timeout=20,
+        max_http_buffer_size=64 * 1024,
+        json=None,
+    )
+
+    from playtest import errors, security
+
+    errors.register_error_handlers(app)
+    security.register_security_headers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from playtest import cli
+
+    cli.register(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive what the environment did not set: database URL, secret key, limiter storage."""
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "playtest.sqlite3")
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        # SQLite under gevent or threads: wait for the writer rather than fail at once.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("WORKER_ID", uuid.uuid4().hex)
+
+
+def _instance_secret(app: Flask) -> str:
+    """A secret key generated once and kept in the instance folder (never in the repo)."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL so readers never block the writer; foreign keys on, as in PostgreSQL."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _select_locale() -> str:
+    from playtest.config import LANGUAGES
+
+    chosen = session.get("lang") or request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from playtest.api.routes import bp as api_bp
+    from playtest.auth.routes import bp as auth_bp
+    from playtest.facilitation.routes import bp as facilitation_bp
+    from playtest.playbooks.routes import bp as playbooks_bp
+    from playtest.summary.routes import bp as summary_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(playbooks_bp)
+    app.register_blueprint(facilitation_bp)
+    app.register_blueprint(summary_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # bearer tokens, never cookies
+
+    # Socket handlers register themselves on import (namespace /live).
+    from playtest.board import events as _board_events  # noqa: F401
+    from playtest.cases import events as _case_events  # noqa: F401
+    from playtest.facilitation import events as _live_events  # noqa: F401
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def inject_lang() -> dict[str, Any]:
+        return {"lang": str(get_locale() or "en")}

@@ -1,0 +1,53 @@
+"""Bearer tokens: staff tokens from `playtest create-token`, participant tokens from /join."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from playtest.auth.services import user_for_api_token
+from playtest.errors import ActionError, ErrorCode
+from playtest.extensions import db
+from playtest.facilitation.services import attendance_for_token
+from playtest.models import Attendance, User
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_staff() -> User | None:
+    if "api_user" not in g:
+        token = bearer_token()
+        g.api_user = user_for_api_token(token) if token else None
+        if g.api_user is not None:
+            db.session.commit()
+    return g.api_user
+
+
+def current_participant() -> Attendance | None:
+    token = bearer_token()
+    return attendance_for_token(token) if token else None
+
+
+def staff_required(facilitator: bool = False) -> Callable:
+    """Require a staff bearer token; with facilitator=True observers get 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_staff()
+            if user is None:
+                raise ActionError(ErrorCode.FORBIDDEN, _("Send a staff API token."))
+            if facilitator and not user.is_facilitator:
+                raise ActionError(ErrorCode.FORBIDDEN, _("Observers can only read."))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

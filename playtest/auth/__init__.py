@@ -1,0 +1,1 @@
+"""Facilitator and observer accounts: login, logout, roles."""

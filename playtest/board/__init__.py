@@ -1,0 +1,1 @@
+"""The realtime reflection board: lanes, cards, votes, moderation."""

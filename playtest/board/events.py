@@ -1,0 +1,76 @@
+"""`/live` board events: thin wrappers that call board.services and fan out the result."""
+
+from __future__ import annotations
+
+from playtest.board import services as board
+from playtest.extensions import db
+from playtest.facilitation.services import Viewer
+from playtest.models import Session
+from playtest.realtime import deliver, emit_to, live_event
+
+
+def _session(viewer: Viewer) -> Session:
+    return db.session.get(Session, viewer.session_id)
+
+
+@live_event("reflection:add")
+def add(viewer: Viewer, payload: dict) -> dict:
+    card, created = board.add_reflection(viewer, payload)
+    session = _session(viewer)
+    if created:
+        deliver(board.deliveries(session, card, "reflection:added"))
+    return {"reflection": board.author_view(card), "created": created}
+
+
+@live_event("reflection:edit")
+def edit(viewer: Viewer, payload: dict) -> dict:
+    card = board.edit_reflection(viewer, payload.get("id"), payload.get("text"))
+    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    return {"reflection": board.author_view(card)}
+
+
+@live_event("reflection:delete")
+def delete(viewer: Viewer, payload: dict) -> dict:
+    card = board.delete_reflection(viewer, payload.get("id"))
+    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    return {"id": card.id, "deleted": True}
+
+
+@live_event("reflection:vote")
+def vote(viewer: Viewer, payload: dict) -> dict:
+    card, left = board.vote(viewer, payload.get("id"), payload.get("on"))
+    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    return {"id": card.id, "votes": card.votes, "votes_left": left}
+
+
+@live_event("reflection:hide")
+def hide(viewer: Viewer, payload: dict) -> dict:
+    card = board.hide(viewer, payload.get("id"), payload.get("hidden"))
+    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    return {"id": card.id, "hidden": card.hidden}
+
+
+@live_event("reflection:group")
+def group(viewer: Viewer, payload: dict) -> dict:
+    cards = board.group(viewer, payload.get("ids"), payload.get("title"))
+    session = _session(viewer)
+    for card in cards:
+        deliver(board.deliveries(session, card, "reflection:updated"))
+    first = cards[0].group
+    return {"group": {"id": first.id, "title": first.title} if first else None}
+
+
+@live_event("board:mode")
+def mode(viewer: Viewer, payload: dict) -> dict:
+    session = board.set_mode(viewer, payload.get("mode"))
+    body = board.mode_payload(session)
+    emit_to("board:mode", body, board.session_room(session.id))
+    return body
+
+
+@live_event("board:reveal")
+def reveal(viewer: Viewer, payload: dict) -> dict:
+    session, cards = board.reveal(viewer, payload.get("lane"))
+    body = board.mode_payload(session, cards)
+    emit_to("board:mode", body, board.session_room(session.id))
+    return {"mode": body["mode"], "revealed_lanes": body["revealed_lanes"]}

@@ -1,0 +1,402 @@
+"""The reflection board's rules: posting, editing, voting, moderation, visibility, anonymity.
+
+Anonymity is decided here and only here: `card_payload` is the single serialiser, and it
+never puts an anonymous card's author in a payload unless the recipient is that author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from playtest import config
+from playtest.errors import ActionError, ErrorCode
+from playtest.extensions import db
+from playtest.facilitation.clock import iso_ms, utcnow
+from playtest.facilitation.services import (
+    Viewer,
+    audit,
+    require,
+    require_open,
+    session_document,
+)
+from playtest.models import Attendance, Reflection, ReflectionGroup, Session, Vote
+from playtest.security import looks_personal, take_post_allowance
+
+BOARD_MODES = ("open", "private")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One socket emit: an event name, a room and the payload for everyone in it."""
+
+    event: str
+    room: str
+    payload: dict
+
+
+def session_room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def staff_room(session_id: int) -> str:
+    return f"session:{session_id}:staff"
+
+
+def attendance_room(attendance_id: int) -> str:
+    return f"attendance:{attendance_id}"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _authors(session_id: int) -> dict[int, tuple[int, str, str]]:
+    rows = db.session.execute(
+        sa.select(
+            Attendance.participant_id, Attendance.id, Attendance.display_name, Attendance.role
+        ).where(Attendance.session_id == session_id)
+    ).all()
+    return {r.participant_id: (r.id, r.display_name, r.role) for r in rows}
+
+
+def _author(session_id: int, participant_id: int) -> tuple[int, str, str] | None:
+    row = db.session.execute(
+        sa.select(Attendance.id, Attendance.display_name, Attendance.role).where(
+            Attendance.session_id == session_id, Attendance.participant_id == participant_id
+        )
+    ).first()
+    return tuple(row) if row else None
+
+
+def card_payload(
+    card: Reflection,
+    author: tuple[int, str, str] | None,
+    *,
+    to_author: bool = False,
+    redact: bool = False,
+) -> dict:
+    """The one serialiser for cards. Anonymous authors appear only when `to_author`."""
+    show_author = to_author or not card.anonymous
+    payload = {
+        "id": card.id,
+        "lane": card.lane,
+        "text": "" if redact else card.text,
+        "votes": card.votes,
+        "hidden": card.hidden,
+        "anonymous": card.anonymous,
+        "group": {"id": card.group.id, "title": card.group.title} if card.group else None,
+        "author": (
+            {
+                "participant_id": card.participant_id,
+                "display_name": author[1] if author else None,
+                "role": card.author_role,
+            }
+            if show_author
+            else None
+        ),
+        "pii_flag": card.pii_flag and not redact,
+        "created_at": iso_ms(card.created_at),
+    }
+    if to_author:
+        payload["client_id"] = card.client_id
+    if redact:
+        payload["redacted"] = True
+    return payload
+
+
+def author_view(card: Reflection) -> dict:
+    """The card as its own author sees it (their anonymous cards included)."""
+    return card_payload(card, _author(card.session_id, card.participant_id), to_author=True)
+
+
+def lane_visible(session: Session, lane: str) -> bool:
+    """In private mode participants see others' cards only in revealed lanes."""
+    return session.board_mode == "open" or lane in (session.revealed_lanes or [])
+
+
+def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
+    """The cards this viewer may see, oldest first, in the `state` shape."""
+    cards = db.session.scalars(
+        sa.select(Reflection)
+        .where(Reflection.session_id == session.id, Reflection.deleted.is_(False))
+        .order_by(Reflection.id)
+    ).all()
+    authors = _authors(session.id)
+    out = []
+    for card in cards:
+        mine = viewer.is_participant and card.participant_id == viewer.participant_id
+        if not viewer.is_staff:
+            if card.hidden:
+                continue
+            if not mine and not lane_visible(session, card.lane):
+                continue
+        out.append(card_payload(card, authors.get(card.participant_id), to_author=mine))
+    return out
+
+
+def votes_left(session: Session, participant_id: int) -> int:
+    used = db.session.scalar(
+        sa.select(sa.func.count(Vote.id)).where(
+            Vote.session_id == session.id, Vote.participant_id == participant_id
+        )
+    )
+    return max(0, session_document(session)["votes"] - (used or 0))
+
+
+def deliveries(session: Session, card: Reflection, event: str) -> list[Delivery]:
+    """Who hears about a change to this card, and what each audience may see."""
+    author = _author(session.id, card.participant_id)
+    if card.deleted:
+        return [Delivery(event, session_room(session.id), {"id": card.id, "deleted": True})]
+    full = card_payload(card, author)
+    if card.hidden:
+        return [
+            Delivery(event, session_room(session.id), card_payload(card, author, redact=True)),
+            Delivery(event, staff_room(session.id), full),
+        ]
+    if not lane_visible(session, card.lane):
+        own = [
+            Delivery(event, attendance_room(author[0]), card_payload(card, author, to_author=True))
+        ]
+        return [Delivery(event, staff_room(session.id), full), *(own if author else [])]
+    return [Delivery(event, session_room(session.id), full)]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _session_for_write(viewer: Viewer) -> Session:
+    session = db.session.get(Session, viewer.session_id)
+    if session is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    require_open(session)
+    return session
+
+
+def _clean_text(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ActionError(ErrorCode.INVALID, _("Write something on the card first."))
+    if len(text) > config.TEXT_MAX_CHARS:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Cards can be up to %(n)d characters.", n=config.TEXT_MAX_CHARS),
+        )
+    return text
+
+
+def _client_id(value: object) -> str:
+    if not isinstance(value, str) or not 8 <= len(value) <= 64:
+        raise ActionError(ErrorCode.INVALID, _("Every action needs a client_id (a UUID)."))
+    return value
+
+
+def _own_card(viewer: Viewer, card_id: object) -> Reflection:
+    card = _card_in_session(viewer, card_id)
+    if card.participant_id != viewer.participant_id:
+        raise ActionError(ErrorCode.FORBIDDEN, _("You can only change your own cards."))
+    return card
+
+
+def _card_in_session(viewer: Viewer, card_id: object) -> Reflection:
+    card = db.session.get(Reflection, card_id) if isinstance(card_id, int) else None
+    if card is None or card.session_id != viewer.session_id or card.deleted:
+        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    return card
+
+
+def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
+    """Post a card exactly once per client_id; a resend returns the original card."""
+    require(viewer, "participant")
+    client_id = _client_id(payload.get("client_id"))
+    existing = db.session.scalar(
+        sa.select(Reflection).where(
+            Reflection.participant_id == viewer.participant_id, Reflection.client_id == client_id
+        )
+    )
+    if existing is not None:
+        return existing, False
+    session = _session_for_write(viewer)
+    document = session_document(session)
+    lane = payload.get("lane")
+    if lane not in document["lanes"]:
+        raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    text = _clean_text(payload.get("text"))
+    anonymous = payload.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise ActionError(ErrorCode.INVALID, _("anonymous must be true or false."))
+    if document["anonymity"] == "always":
+        anonymous = True
+    elif document["anonymity"] == "off" and anonymous:
+        raise ActionError(ErrorCode.INVALID, _("Cards in this playtest are always named."))
+    if not take_post_allowance(viewer.participant_id):
+        raise ActionError(
+            ErrorCode.RATE_LIMITED,
+            _("You are posting very fast. Wait a moment, then try again."),
+        )
+    card = Reflection(
+        session_id=session.id,
+        participant_id=viewer.participant_id,
+        author_role=viewer.role or "",
+        client_id=client_id,
+        lane=lane,
+        text=text,
+        anonymous=anonymous,
+        pii_flag=looks_personal(text),
+    )
+    db.session.add(card)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same client_id raced in on another connection: answer with the winner.
+        db.session.rollback()
+        return db.session.scalar(
+            sa.select(Reflection).where(
+                Reflection.participant_id == viewer.participant_id,
+                Reflection.client_id == client_id,
+            )
+        ), False
+    return card, True
+
+
+def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
+    require(viewer, "participant")
+    _session_for_write(viewer)
+    card = _own_card(viewer, card_id)
+    if card.hidden:
+        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    card.text = _clean_text(text)
+    card.pii_flag = looks_personal(card.text)
+    card.updated_at = utcnow()
+    db.session.commit()
+    return card
+
+
+def delete_reflection(viewer: Viewer, card_id: object) -> Reflection:
+    """Delete an own card (idempotent: deleting it again answers ok); its votes are returned."""
+    require(viewer, "participant")
+    _session_for_write(viewer)
+    card = db.session.get(Reflection, card_id) if isinstance(card_id, int) else None
+    if card is None or card.session_id != viewer.session_id:
+        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    if card.participant_id != viewer.participant_id:
+        raise ActionError(ErrorCode.FORBIDDEN, _("You can only change your own cards."))
+    if not card.deleted:
+        card.deleted = True
+        card.votes = 0
+        card.updated_at = utcnow()
+        db.session.execute(sa.delete(Vote).where(Vote.reflection_id == card.id))
+        db.session.commit()
+    return card
+
+
+def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
+    """Vote for a card or take the vote back; capped by the playbook's Votes per session."""
+    require(viewer, "participant")
+    if not isinstance(on, bool):
+        raise ActionError(ErrorCode.INVALID, _("on must be true or false."))
+    session = _session_for_write(viewer)
+    card = _card_in_session(viewer, card_id)
+    mine = card.participant_id == viewer.participant_id
+    if card.hidden or (not mine and not lane_visible(session, card.lane)):
+        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    # Serialise one participant's votes so two quick taps cannot exceed the cap.
+    db.session.get(Attendance, viewer.attendance_id, with_for_update=True)
+    existing = db.session.scalar(
+        sa.select(Vote).where(
+            Vote.reflection_id == card.id, Vote.participant_id == viewer.participant_id
+        )
+    )
+    if on and existing is None:
+        if votes_left(session, viewer.participant_id) <= 0:
+            raise ActionError(ErrorCode.LIMIT_REACHED, _("You have used all your votes."))
+        db.session.add(
+            Vote(reflection_id=card.id, participant_id=viewer.participant_id, session_id=session.id)
+        )
+        card.votes += 1
+    elif not on and existing is not None:
+        db.session.delete(existing)
+        card.votes -= 1
+    db.session.commit()
+    return card, votes_left(session, viewer.participant_id)
+
+
+def hide(viewer: Viewer, card_id: object, hidden: object) -> Reflection:
+    """Moderation: a hidden card leaves every participant screen but stays in the record."""
+    require(viewer, "facilitator")
+    if not isinstance(hidden, bool):
+        raise ActionError(ErrorCode.INVALID, _("hidden must be true or false."))
+    card = _card_in_session(viewer, card_id)
+    card.hidden = hidden
+    card.updated_at = utcnow()
+    audit(viewer, "reflection:hide", f"reflection:{card.id}", {"hidden": hidden})
+    db.session.commit()
+    return card
+
+
+def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
+    """Merge cards into a named theme; an empty title takes them out of any group."""
+    require(viewer, "facilitator")
+    if not isinstance(ids, list) or not ids or len(ids) > 200:
+        raise ActionError(ErrorCode.INVALID, _("Choose the cards to group."))
+    if title is not None and (not isinstance(title, str) or len(title) > 200):
+        raise ActionError(ErrorCode.INVALID, _("Group titles can be up to 200 characters."))
+    cards = [_card_in_session(viewer, card_id) for card_id in dict.fromkeys(ids)]
+    theme = None
+    if title and title.strip():
+        theme = ReflectionGroup(session_id=viewer.session_id, title=title.strip())
+        db.session.add(theme)
+    for card in cards:
+        card.group = theme
+        card.updated_at = utcnow()
+    audit(viewer, "reflection:group", f"session:{viewer.session_id}", {"ids": ids})
+    db.session.commit()
+    return cards
+
+
+def set_mode(viewer: Viewer, mode: object) -> Session:
+    require(viewer, "facilitator")
+    if mode not in BOARD_MODES:
+        raise ActionError(ErrorCode.INVALID, _("Board mode is open or private."))
+    session = _session_for_write(viewer)
+    if mode == "private" and session.board_mode != "private":
+        session.revealed_lanes = []
+    session.board_mode = mode
+    audit(viewer, "board:mode", f"session:{session.id}", {"mode": mode})
+    db.session.commit()
+    return session
+
+
+def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
+    """Show one lane's cards to everyone in private mode; returns the newly visible cards."""
+    require(viewer, "facilitator")
+    session = _session_for_write(viewer)
+    if lane not in session_document(session)["lanes"]:
+        raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    if lane not in (session.revealed_lanes or []):
+        session.revealed_lanes = [*(session.revealed_lanes or []), lane]
+    audit(viewer, "board:reveal", f"session:{session.id}", {"lane": lane})
+    db.session.commit()
+    cards = db.session.scalars(
+        sa.select(Reflection)
+        .where(
+            Reflection.session_id == session.id,
+            Reflection.lane == lane,
+            Reflection.deleted.is_(False),
+            Reflection.hidden.is_(False),
+        )
+        .order_by(Reflection.id)
+    ).all()
+    return session, list(cards)
+
+
+def mode_payload(session: Session, cards: list[Reflection] | None = None) -> dict:
+    """The `board:mode` event: mode, revealed lanes, and any cards a reveal made visible."""
+    authors = _authors(session.id)
+    return {
+        "mode": session.board_mode,
+        "revealed_lanes": list(session.revealed_lanes or []),
+        "reflections": [card_payload(c, authors.get(c.participant_id)) for c in cards or []],
+    }

@@ -1,0 +1,1 @@
+"""Case work (open, hand off, answer) and before/after confidence ratings."""

@@ -1,0 +1,388 @@
+"""Case work (open, hand off, answer, corrections) and before/after ratings.
+
+Case events are an append-only log; a case's status, holder, handoff count and answer time
+are *replayed* from it after every change, so the summary can always recompute them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from playtest import config
+from playtest.errors import ActionError, ErrorCode
+from playtest.extensions import db
+from playtest.facilitation.clock import iso_ms, utcnow
+from playtest.facilitation.services import (
+    Viewer,
+    audit,
+    require,
+    require_open,
+    session_document,
+)
+from playtest.models import Attendance, Case, CaseEvent, Rating, Session
+from playtest.security import looks_personal, take_post_allowance
+
+PHASES = ("before", "after")
+CASE_ACTIONS_PER_MINUTE = 60
+
+
+def _session(viewer: Viewer) -> Session:
+    session = db.session.get(Session, viewer.session_id)
+    if session is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    require_open(session)
+    return session
+
+
+def _text(value: object, limit: int, what: str, required: bool = False) -> str | None:
+    """A trimmed optional text field (None when blank), or `invalid` with a plain message."""
+    blank = value is None or (isinstance(value, str) and not value.strip())
+    if blank and not required:
+        return None
+    if blank or not isinstance(value, str):
+        raise ActionError(ErrorCode.INVALID, _("Enter the %(what)s.", what=what))
+    value = value.strip()
+    if len(value) > limit:
+        raise ActionError(
+            ErrorCode.INVALID, _("The %(what)s can be up to %(n)d characters.", what=what, n=limit)
+        )
+    return value
+
+
+def _client_id(value: object) -> str:
+    if not isinstance(value, str) or not 8 <= len(value) <= 64:
+        raise ActionError(ErrorCode.INVALID, _("Every action needs a client_id (a UUID)."))
+    return value
+
+
+def _throttle(viewer: Viewer) -> None:
+    if not take_post_allowance(viewer.participant_id, CASE_ACTIONS_PER_MINUTE):
+        raise ActionError(ErrorCode.RATE_LIMITED, _("Too many actions at once. Wait a moment."))
+
+
+def _case_in_round(session: Session, case_id: object) -> Case:
+    case = db.session.get(Case, case_id) if isinstance(case_id, int) else None
+    if case is None or case.round_id != session.round_id:
+        raise ActionError(ErrorCode.NOT_FOUND, _("That case is not part of this round."))
+    return case
+
+
+def _replayed_event(viewer: Viewer, client_id: str) -> CaseEvent | None:
+    return db.session.scalar(
+        sa.select(CaseEvent).where(
+            CaseEvent.participant_id == viewer.participant_id, CaseEvent.client_id == client_id
+        )
+    )
+
+
+def replay(case: Case) -> None:
+    """Derive the case's state from its event log, corrections removed."""
+    corrected = {e.corrects_id for e in case.events if e.corrects_id}
+    live = [
+        e
+        for e in case.events
+        if e.id not in corrected and e.kind in ("opened", "handoff", "answered")
+    ]
+    case.status, case.handoffs = "open", 0
+    case.answered_at = case.answered_session_id = case.outcome = None
+    for event in live:
+        if event.kind == "opened":
+            case.holder_role = event.to_role or case.holder_role
+        elif event.kind == "handoff":
+            case.handoffs += 1
+            case.holder_role = event.to_role
+        elif event.kind == "answered":
+            case.status = "answered"
+            case.answered_at = event.at
+            case.answered_session_id = event.session_id
+            case.outcome = event.note
+
+
+def _append(case: Case, **fields) -> CaseEvent:
+    fields.setdefault("at", utcnow())
+    event = CaseEvent(case=case, **fields)
+    db.session.add(event)
+    db.session.flush()
+    db.session.refresh(case, ["events"])
+    replay(case)
+    return event
+
+
+def _commit_once(viewer: Viewer, client_id: str, case: Case | None) -> Case:
+    """Commit; if the same client_id raced in on another connection, answer with the winner."""
+    try:
+        db.session.commit()
+        return case
+    except IntegrityError:
+        db.session.rollback()
+        event = _replayed_event(viewer, client_id)
+        if event is None:
+            raise
+        return event.case
+
+
+def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
+    require(viewer, "participant")
+    client_id = _client_id(payload.get("client_id"))
+    event = _replayed_event(viewer, client_id)
+    if event is not None:
+        return event.case, False
+    session = _session(viewer)
+    label = _text(payload.get("label"), config.LABEL_MAX_CHARS, _("case label"), required=True)
+    case_type = _text(payload.get("case_type"), 80, _("case type"))
+    _throttle(viewer)
+    case = Case(
+        round_id=session.round_id,
+        session_id=session.id,
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        label=label,
+        case_type=case_type,
+        pii_flag=looks_personal(label),
+        holder_role=viewer.role or "",
+        opened_at=utcnow(),
+    )
+    db.session.add(case)
+    db.session.flush()
+    _append(
+        case,
+        session_id=session.id,
+        kind="opened",
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        to_role=viewer.role,
+        at=case.opened_at,
+    )
+    return _commit_once(viewer, client_id, case), True
+
+
+def handoff(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
+    require(viewer, "participant")
+    client_id = _client_id(payload.get("client_id"))
+    event = _replayed_event(viewer, client_id)
+    if event is not None:
+        return event.case, False
+    session = _session(viewer)
+    case = _case_in_round(session, payload.get("case_id"))
+    to_role = payload.get("to_role")
+    if to_role not in session_document(session)["roles"]:
+        raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
+    if case.status == "answered":
+        raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
+    if to_role == case.holder_role:
+        raise ActionError(ErrorCode.INVALID, _("That case is already with %(role)s.", role=to_role))
+    reason = _text(payload.get("reason"), 500, _("reason"))
+    _throttle(viewer)
+    _append(
+        case,
+        session_id=session.id,
+        kind="handoff",
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        from_role=case.holder_role,
+        to_role=to_role,
+        note=reason,
+    )
+    return _commit_once(viewer, client_id, case), True
+
+
+def answer(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
+    require(viewer, "participant")
+    client_id = _client_id(payload.get("client_id"))
+    event = _replayed_event(viewer, client_id)
+    if event is not None:
+        return event.case, False
+    session = _session(viewer)
+    case = _case_in_round(session, payload.get("case_id"))
+    if case.status == "answered":
+        raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
+    outcome = _text(payload.get("outcome"), 200, _("outcome"))
+    _throttle(viewer)
+    _append(
+        case,
+        session_id=session.id,
+        kind="answered",
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        from_role=case.holder_role,
+        note=outcome,
+    )
+    return _commit_once(viewer, client_id, case), True
+
+
+CORRECTIONS = {"undo_handoff": ("handoff", "handoff_undone"), "reopen": ("answered", "reopened")}
+
+
+def correct(viewer: Viewer, payload: dict) -> Case:
+    """A facilitator undoes the latest handoff or reopens an answered case; both are audited."""
+    require(viewer, "facilitator")
+    session = _session(viewer)
+    case = _case_in_round(session, payload.get("case_id"))
+    action = payload.get("action")
+    if action not in CORRECTIONS:
+        raise ActionError(ErrorCode.INVALID, _("Correction must be undo_handoff or reopen."))
+    target_kind, kind = CORRECTIONS[action]
+    corrected = {e.corrects_id for e in case.events if e.corrects_id}
+    targets = [e for e in case.events if e.kind == target_kind and e.id not in corrected]
+    if not targets:
+        raise ActionError(ErrorCode.INVALID, _("There is nothing to correct on that case."))
+    _append(
+        case,
+        session_id=session.id,
+        kind=kind,
+        user_id=viewer.user_id,
+        corrects_id=targets[-1].id,
+        note=_text(payload.get("note"), 500, _("note")),
+    )
+    audit(viewer, "case:" + action, f"case:{case.id}", {"corrects": targets[-1].id})
+    db.session.commit()
+    return case
+
+
+def case_payload(case: Case, viewer: Viewer | None = None) -> dict:
+    corrected = {e.corrects_id for e in case.events if e.corrects_id}
+    payload = {
+        "id": case.id,
+        "label": case.label,
+        "case_type": case.case_type,
+        "status": case.status,
+        "holder_role": case.holder_role,
+        "handoffs": case.handoffs,
+        "opened_at": iso_ms(case.opened_at),
+        "answered_at": iso_ms(case.answered_at),
+        "outcome": case.outcome,
+        "session_id": case.session_id,
+        "opened_by": case.participant_id,
+        "pii_flag": case.pii_flag,
+        "history": [
+            {
+                "kind": e.kind,
+                "from_role": e.from_role,
+                "to_role": e.to_role,
+                "at": iso_ms(e.at),
+                "corrected": e.id in corrected,
+            }
+            for e in case.events
+        ],
+    }
+    if viewer is not None and viewer.participant_id == case.participant_id:
+        payload["client_id"] = case.client_id
+    return payload
+
+
+def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
+    """This session's cases plus the round's cases still open (work carries across sessions)."""
+    cases = db.session.scalars(
+        sa.select(Case)
+        .where(
+            Case.round_id == session.round_id,
+            sa.or_(
+                Case.session_id == session.id,
+                Case.status == "open",
+                Case.answered_session_id == session.id,
+            ),
+        )
+        .order_by(Case.id)
+        .options(sa.orm.selectinload(Case.events))
+    ).all()
+    return [case_payload(c, viewer) for c in cases]
+
+
+# --- ratings ---------------------------------------------------------------------------------
+
+
+def submit_ratings(viewer: Viewer, payload: dict) -> dict:
+    """Record or change before/after answers; returns all their answers for the phase."""
+    require(viewer, "participant")
+    session = _session(viewer)
+    phase = payload.get("phase")
+    if phase not in PHASES:
+        raise ActionError(ErrorCode.INVALID, _("phase must be before or after."))
+    if phase in (session.closed_phases or []):
+        raise ActionError(ErrorCode.SESSION_CLOSED, _("The facilitator has closed these ratings."))
+    answers = payload.get("answers")
+    questions = session_document(session)["questions"]
+    if not isinstance(answers, dict) or not answers:
+        raise ActionError(ErrorCode.INVALID, _("Answer at least one question."))
+    clean: dict[int, int] = {}
+    for key, value in answers.items():
+        index = int(key) if isinstance(key, str) and key.isdigit() else None
+        if index is None or index >= len(questions):
+            raise ActionError(ErrorCode.INVALID, _("There is no question %(q)s.", q=str(key)[:10]))
+        if type(value) is not int or not config.LIKERT_MIN <= value <= config.LIKERT_MAX:
+            raise ActionError(ErrorCode.INVALID, _("Answers are from 1 to 5."))
+        clean[index] = value
+    existing = {
+        r.question_index: r
+        for r in db.session.scalars(
+            sa.select(Rating).where(
+                Rating.participant_id == viewer.participant_id,
+                Rating.session_id == session.id,
+                Rating.phase == phase,
+            )
+        )
+    }
+    now = utcnow()
+    for index, value in clean.items():
+        row = existing.get(index)
+        if row is None:
+            row = Rating(
+                participant_id=viewer.participant_id,
+                session_id=session.id,
+                phase=phase,
+                question_index=index,
+            )
+            db.session.add(row)
+            existing[index] = row
+        row.value, row.at = value, now
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a duplicate submit raced in; the stored answers stand
+        return submit_ratings(viewer, payload)
+    return {"phase": phase, "answers": {str(i): r.value for i, r in sorted(existing.items())}}
+
+
+def my_ratings(session: Session, participant_id: int) -> dict:
+    out: dict[str, dict[str, int]] = {phase: {} for phase in PHASES}
+    for row in db.session.scalars(
+        sa.select(Rating).where(
+            Rating.participant_id == participant_id, Rating.session_id == session.id
+        )
+    ):
+        out[row.phase][str(row.question_index)] = row.value
+    return out
+
+
+def close_ratings(viewer: Viewer, phase: object, closed: object) -> Session:
+    require(viewer, "facilitator")
+    session = _session(viewer)
+    if phase not in PHASES or not isinstance(closed, bool):
+        raise ActionError(ErrorCode.INVALID, _("Give a phase (before or after) and closed."))
+    others = {p for p in (session.closed_phases or []) if p != phase}
+    session.closed_phases = sorted(others | ({phase} if closed else set()))
+    audit(viewer, "rating:close", f"session:{session.id}", {"phase": phase, "closed": closed})
+    db.session.commit()
+    return session
+
+
+def rating_progress(session: Session) -> dict:
+    """Counts only: how many have answered each phase, never who answered what."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Rating.phase, sa.func.count(sa.distinct(Rating.participant_id)))
+            .where(Rating.session_id == session.id)
+            .group_by(Rating.phase)
+        ).all()
+    )
+    joined = db.session.scalar(
+        sa.select(sa.func.count(Attendance.id)).where(Attendance.session_id == session.id)
+    )
+    return {
+        "before": counts.get("before", 0),
+        "after": counts.get("after", 0),
+        "participants": joined or 0,
+        "closed_phases": list(session.closed_phases or []),
+    }

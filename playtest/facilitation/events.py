@@ -1,0 +1,81 @@
+"""`/live` connect and disconnect, and the facilitator's timer controls."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from playtest.auth.services import user_for_api_token
+from playtest.board.services import attendance_room, session_room, staff_room
+from playtest.extensions import db, socketio
+from playtest.facilitation import services as live
+from playtest.facilitation.snapshot import state
+from playtest.models import Session
+from playtest.realtime import NAMESPACE, emit_to, forget, live_event, remember, start_heartbeat
+
+
+def _authenticate(auth: object) -> tuple[live.Viewer, object]:
+    """Who is connecting: a participant token, a staff API token or cookie, or a view link."""
+    auth = auth if isinstance(auth, dict) else {}
+    token = auth.get("token") if isinstance(auth.get("token"), str) else None
+    session_id = auth.get("session_id")
+    if session_id is not None and not isinstance(session_id, int):
+        raise ConnectionRefusedError("session_id must be a number")
+    attendance = live.attendance_for_token(token) if token else None
+    if attendance is not None:
+        if session_id is not None and session_id != attendance.session_id:
+            raise ConnectionRefusedError("that token belongs to another session")
+        return live.participant_viewer(attendance), attendance
+    if session_id is None or db.session.get(Session, session_id) is None:
+        raise ConnectionRefusedError("unknown session or token")
+    if token:
+        user = user_for_api_token(token)
+        if user is None:
+            raise ConnectionRefusedError("unknown token")
+        db.session.commit()
+        return live.staff_viewer(user, session_id), None
+    view_token = auth.get("view_token")
+    if isinstance(view_token, str):
+        viewer = live.projector_viewer(session_id, view_token)
+        if viewer is None:
+            raise ConnectionRefusedError("unknown view link")
+        return viewer, None
+    if current_user.is_authenticated:
+        return live.staff_viewer(current_user, session_id), None
+    raise ConnectionRefusedError("sign in or join the session first")
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def on_connect(auth: object = None) -> None:
+    viewer, attendance = _authenticate(auth)
+    session = db.session.get(Session, viewer.session_id)
+    join_room(session_room(session.id))
+    if viewer.is_staff:
+        join_room(staff_room(session.id))
+    if viewer.attendance_id:
+        join_room(attendance_room(viewer.attendance_id))
+    remember(request.sid, viewer)
+    live.connected(request.sid, viewer, current_app.config["WORKER_ID"])
+    start_heartbeat()
+    emit("state", state(session, viewer, attendance))
+    if viewer.is_participant:
+        emit_to("presence", live.presence(session.id), staff_room(session.id))
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def on_disconnect(*_reason: object) -> None:
+    viewer = forget(request.sid)
+    session_id = live.disconnected(request.sid)
+    if viewer is not None and viewer.is_participant and session_id is not None:
+        emit_to("presence", live.presence(session_id), staff_room(session_id))
+
+
+@live_event("timer:control")
+def timer_control(viewer: live.Viewer, payload: dict) -> dict:
+    minutes = payload.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int | float)):
+        minutes = "invalid"
+    timer = live.control_clock(viewer, payload.get("action"), minutes)
+    emit_to("timer", timer, session_room(viewer.session_id))
+    return {"timer": timer}

@@ -1,0 +1,43 @@
+"""Forms for playtests, rounds, sessions and joining."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from playtest.config import DISPLAY_NAME_MAX_CHARS
+
+
+class PlaytestForm(FlaskForm):
+    title = StringField(_l("Playtest title"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Create playtest"))
+
+
+class RoundForm(FlaskForm):
+    label = StringField(_l("Round label"), validators=[DataRequired(), Length(max=200)])
+    playbook_id = SelectField(_l("Playbook version"), coerce=int, validators=[DataRequired()])
+    paired_playbook_id = SelectField(_l("Paired playbook in the other language"), coerce=int)
+    baseline = BooleanField(_l("This round is the baseline"))
+    submit = SubmitField(_l("Add round"))
+
+
+class ScheduleForm(FlaskForm):
+    """Schedules one session; the number comes from the button's form."""
+
+    number = HiddenField()
+    submit = SubmitField(_l("Schedule"))
+
+
+class ActionForm(FlaskForm):
+    """A CSRF-protected button with no fields (mark baseline, etc.)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_CHARS)]
+    )
+    role = RadioField(_l("Role"), validators=[DataRequired()], choices=[])
+    previous_token = HiddenField()
+    submit = SubmitField(_l("Join session"))

@@ -1,0 +1,268 @@
+"""Pages: playtests, rounds and sessions; the facilitator console; projector; participant view."""
+
+from __future__ import annotations
+
+import functools
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from playtest.errors import ActionError
+from playtest.extensions import db, limiter
+from playtest.facilitation import services as live
+from playtest.facilitation.forms import ActionForm, JoinForm, PlaytestForm, RoundForm, ScheduleForm
+from playtest.models import Playbook, Playtest, Round, Session
+
+bp = Blueprint("facilitation", __name__)
+
+SESSION_COOKIE_DAYS = 2
+PLAYTEST_COOKIE_DAYS = 180
+
+
+def facilitator_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_facilitator:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/playtests", methods=["GET", "POST"])
+@login_required
+def playtests():
+    form = PlaytestForm()
+    if form.validate_on_submit():
+        if not current_user.is_facilitator:
+            abort(403)
+        playtest = live.create_playtest(form.title.data, current_user)
+        return redirect(url_for("facilitation.playtest", playtest_id=playtest.id))
+    items = db.session.scalars(db.select(Playtest).order_by(Playtest.id.desc())).all()
+    return render_template("facilitation/playtests.html", form=form, playtests=items)
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    choices = [
+        (p.id, f"{p.title} — v{p.version} ({p.language})")
+        for p in db.session.scalars(db.select(Playbook).order_by(Playbook.title, Playbook.version))
+    ]
+    form.playbook_id.choices = choices
+    form.paired_playbook_id.choices = [(0, _("None"))] + choices
+    return form
+
+
+@bp.route("/playtests/<int:playtest_id>", methods=["GET", "POST"])
+@login_required
+def playtest(playtest_id: int):
+    item = _get(Playtest, playtest_id)
+    form = _round_form()
+    if form.validate_on_submit():
+        if not current_user.is_facilitator:
+            abort(403)
+        try:
+            live.add_round(
+                item,
+                form.label.data,
+                form.playbook_id.data,
+                paired_playbook_id=form.paired_playbook_id.data or None,
+                baseline=form.baseline.data,
+            )
+        except ActionError as exc:
+            form.label.errors.append(exc.message)
+        else:
+            flash(_("Round added."), "success")
+            return redirect(url_for("facilitation.playtest", playtest_id=item.id))
+    return render_template(
+        "facilitation/playtest.html",
+        playtest=item,
+        form=form,
+        schedule_form=ScheduleForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/sessions")
+@facilitator_required
+def schedule(round_id: int):
+    round_ = _get(Round, round_id)
+    form = ScheduleForm()
+    if form.validate_on_submit() and (form.number.data or "").isdigit():
+        try:
+            session, _created = live.schedule_session(round_, int(form.number.data))
+        except ActionError as exc:
+            flash(exc.message, "info")
+        else:
+            flash(
+                _(
+                    "Session %(n)d is ready. Join code: %(code)s",
+                    n=session.number,
+                    code=session.join_code,
+                ),
+                "success",
+            )
+    return redirect(url_for("facilitation.playtest", playtest_id=round_.playtest_id))
+
+
+@bp.post("/rounds/<int:round_id>/baseline")
+@facilitator_required
+def mark_baseline(round_id: int):
+    round_ = _get(Round, round_id)
+    if ActionForm().validate_on_submit():
+        live.mark_baseline(round_)
+        flash(_("“%(label)s” is now the baseline.", label=round_.label), "success")
+    return redirect(url_for("facilitation.playtest", playtest_id=round_.playtest_id))
+
+
+def join_url(session: Session) -> str:
+    return url_for("facilitation.join", code=session.join_code, _external=True)
+
+
+def qr_svg(session: Session, scale: int = 6) -> Markup:
+    """The join link as an inline SVG QR code (segno output: no scripts, no external refs)."""
+    svg = segno.make(join_url(session), error="m").svg_inline(
+        scale=scale, dark="#0b0c0c", light="#ffffff"
+    )
+    return Markup(svg)
+
+
+@bp.get("/sessions/<int:session_id>/console")
+@login_required
+def console(session_id: int):
+    session = _get(Session, session_id)
+    projector_link = url_for(
+        "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
+    )
+    return render_template(
+        "facilitation/console.html",
+        session=session,
+        doc=live.session_document(session),
+        agenda=live.session_agenda(session),
+        join_link=join_url(session),
+        projector_link=projector_link,
+        qr=qr_svg(session, 4),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/projector")
+def projector(session_id: int):
+    session = _get(Session, session_id)
+    key = request.args.get("key", "")
+    if not current_user.is_authenticated and live.projector_viewer(session.id, key) is None:
+        abort(404)  # an unguessable link: do not confirm the session exists
+    return render_template(
+        "facilitation/projector.html",
+        session=session,
+        doc=live.session_document(session),
+        view_token=key if not current_user.is_authenticated else "",
+        join_link=join_url(session),
+        qr=qr_svg(session, 10),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/qr.svg")
+@login_required
+def qr(session_id: int):
+    session = _get(Session, session_id)
+    return Response(str(qr_svg(session, 10)), mimetype="image/svg+xml")
+
+
+def _join_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_JOIN"]
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"])
+def join(code: str):
+    """Participant entry: the join form, then the live view (reload keeps you joined)."""
+    try:
+        session = live.session_by_code(code)
+    except ActionError:
+        abort(404)
+    if session.join_code != code:
+        return redirect(url_for("facilitation.join", code=session.join_code))
+    session_cookie = f"pt_s{session.id}"
+    attendance = live.attendance_for_token(request.cookies.get(session_cookie))
+    if attendance is not None and attendance.session_id == session.id and request.method == "GET":
+        return _participant_view(session, attendance, request.cookies.get(session_cookie))
+    if session.status == "finished":
+        abort(410)
+    doc = live.session_document(session)
+    form = JoinForm()
+    form.role.choices = [(r, r) for r in doc["roles"]] or [("", _("Participant"))]
+    if not doc["roles"]:
+        form.role.validators = []
+    if form.validate_on_submit():
+        playtest_cookie = f"pt_p{session.round.playtest_id}"
+        previous = form.previous_token.data or request.cookies.get(playtest_cookie)
+        try:
+            token, attendance = live.join(
+                session.join_code,
+                form.display_name.data,
+                form.role.data or "",
+                previous,
+                str(request.accept_languages.best_match(["en", "fr"]) or "en"),
+            )
+        except ActionError as exc:
+            form.display_name.errors.append(exc.message)
+        else:
+            response = make_response(redirect(url_for("facilitation.join", code=session.join_code)))
+            secure = request.is_secure
+            response.set_cookie(
+                session_cookie,
+                token,
+                max_age=SESSION_COOKIE_DAYS * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=secure,
+            )
+            response.set_cookie(
+                playtest_cookie,
+                token,
+                max_age=PLAYTEST_COOKIE_DAYS * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=secure,
+            )
+            return response
+    return render_template("facilitation/join.html", session=session, doc=doc, form=form), (
+        400 if form.errors else 200
+    )
+
+
+def _participant_view(session: Session, attendance, token: str):
+    response = make_response(
+        render_template(
+            "facilitation/participant.html",
+            session=session,
+            doc=live.session_document(session),
+            attendance=attendance,
+            token=token,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,401 @@
+"""Playtests, rounds, sessions, joining, the clock and presence: the rules, in one place.
+
+Routes, socket handlers and the API call these functions; they never repeat a rule.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from playtest import config
+from playtest.errors import ActionError, ErrorCode
+from playtest.extensions import db
+from playtest.facilitation import clock as clockmath
+from playtest.models import (
+    Attendance,
+    AuditEntry,
+    Connection,
+    Participant,
+    Playbook,
+    Playtest,
+    Round,
+    SegmentRun,
+    Session,
+    User,
+    hash_token,
+)
+
+STAFF_KINDS = ("facilitator", "observer")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is acting or looking, and in which session. Every service checks this."""
+
+    kind: str  # participant | facilitator | observer | projector
+    session_id: int
+    participant_id: int | None = None
+    attendance_id: int | None = None
+    role: str | None = None
+    user_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind in STAFF_KINDS
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind == "participant"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.kind == "facilitator"
+
+
+def staff_viewer(user: User, session_id: int) -> Viewer:
+    kind = "facilitator" if user.is_facilitator else "observer"
+    return Viewer(kind=kind, session_id=session_id, user_id=user.id)
+
+
+def require(viewer: Viewer, kind: str) -> None:
+    """Refuse with `forbidden` unless the viewer is of this kind."""
+    if viewer.kind != kind:
+        who = {"participant": _("participants"), "facilitator": _("facilitators")}[kind]
+        raise ActionError(ErrorCode.FORBIDDEN, _("Only %(who)s can do that.", who=who))
+
+
+# --- playtests, rounds, sessions -------------------------------------------------------------
+
+
+def create_playtest(title: str, user: User | None = None) -> Playtest:
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ActionError(ErrorCode.INVALID, _("Give the playtest a title (up to 200 characters)."))
+    playtest = Playtest(title=title, created_by_id=user.id if user else None)
+    db.session.add(playtest)
+    db.session.commit()
+    return playtest
+
+
+def add_round(
+    playtest: Playtest,
+    label: str,
+    playbook_id: int,
+    *,
+    paired_playbook_id: int | None = None,
+    baseline: bool = False,
+) -> Round:
+    label = (label or "").strip()
+    if not label or len(label) > 200:
+        raise ActionError(ErrorCode.INVALID, _("Give the round a label (up to 200 characters)."))
+    playbook = db.session.get(Playbook, playbook_id) if playbook_id else None
+    if playbook is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playbook."))
+    paired = db.session.get(Playbook, paired_playbook_id) if paired_playbook_id else None
+    if paired_playbook_id and paired is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playbook to pair."))
+    if baseline:
+        for other in playtest.rounds:
+            other.is_baseline = False
+    round_ = Round(
+        playtest=playtest,
+        label=label,
+        playbook=playbook,
+        paired_playbook=paired,
+        position=len(playtest.rounds),
+        is_baseline=baseline,
+    )
+    db.session.add(round_)
+    db.session.commit()
+    return round_
+
+
+def mark_baseline(round_: Round) -> None:
+    for other in round_.playtest.rounds:
+        other.is_baseline = other.id == round_.id
+    db.session.commit()
+
+
+def schedule_session(round_: Round, number: int) -> tuple[Session, bool]:
+    """The round's session N, created if needed; returns (session, created)."""
+    sessions_planned = len(round_.playbook.document["sessions"])
+    if not isinstance(number, int) or not 1 <= number <= sessions_planned:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Session number must be from 1 to %(n)d.", n=sessions_planned),
+        )
+    existing = db.session.scalar(
+        sa.select(Session).where(Session.round_id == round_.id, Session.number == number)
+    )
+    if existing is not None:
+        return existing, False
+    session = Session(
+        round=round_,
+        number=number,
+        join_code=_new_join_code(),
+        view_token=secrets.token_urlsafe(24),
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session, True
+
+
+def _new_join_code() -> str:
+    while True:
+        code = "".join(
+            secrets.choice(config.JOIN_CODE_ALPHABET) for _ in range(config.JOIN_CODE_LENGTH)
+        )
+        if db.session.scalar(sa.select(Session.id).where(Session.join_code == code)) is None:
+            return code
+
+
+def normalise_code(code: str) -> str:
+    """Codes are typed on phones: ignore case, spaces and dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def session_by_code(code: str) -> Session:
+    session = db.session.scalar(sa.select(Session).where(Session.join_code == normalise_code(code)))
+    if session is None:
+        raise ActionError(
+            ErrorCode.NOT_FOUND, _("No session has that code. Check it and try again.")
+        )
+    return session
+
+
+def session_document(session: Session) -> dict:
+    """The playbook document (parser.playbook_to_dict) this session runs."""
+    return session.round.playbook.document
+
+
+def session_agenda(session: Session) -> dict:
+    """This session's own agenda from the playbook (its H1 section or the default one)."""
+    return session_document(session)["sessions"][session.number - 1]
+
+
+def planned_seconds(session: Session) -> list[float]:
+    return [seg["minutes"] * 60.0 for seg in session_agenda(session)["segments"]]
+
+
+def require_open(session: Session) -> None:
+    if session.status == "finished":
+        raise ActionError(ErrorCode.SESSION_CLOSED, _("This session has finished."))
+
+
+# --- joining ---------------------------------------------------------------------------------
+
+
+def join(
+    code: str,
+    display_name: str,
+    role: str,
+    previous_token: str | None = None,
+    language: str | None = None,
+) -> tuple[str, Attendance]:
+    """Join a session without an account; returns (participant token, attendance).
+
+    `previous_token` from an earlier session of the same playtest keeps the same participant,
+    so their before/after ratings pair up across sessions.
+    """
+    session = session_by_code(code)
+    require_open(session)
+    name = " ".join((display_name or "").split())
+    if not name or len(name) > config.DISPLAY_NAME_MAX_CHARS:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Enter a display name (up to %(n)d characters).", n=config.DISPLAY_NAME_MAX_CHARS),
+        )
+    roles = session_document(session)["roles"]
+    if roles and role not in roles:
+        raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
+    if not roles:
+        role = role or _("Participant")
+    previous = attendance_for_token(previous_token) if previous_token else None
+    playtest_id = session.round.playtest_id
+    token = secrets.token_urlsafe(32)
+    if previous is not None and previous.session.round.playtest_id == playtest_id:
+        participant = previous.participant
+    else:
+        participant = Participant(playtest_id=playtest_id)
+        db.session.add(participant)
+        db.session.flush()
+    attendance = db.session.scalar(
+        sa.select(Attendance).where(
+            Attendance.participant_id == participant.id, Attendance.session_id == session.id
+        )
+    )
+    if attendance is None:
+        attendance = Attendance(participant=participant, session=session)
+        db.session.add(attendance)
+    attendance.token_hash = hash_token(token)
+    attendance.display_name = name
+    attendance.role = role
+    attendance.language = language if language in config.LANGUAGES else None
+    db.session.commit()
+    return token, attendance
+
+
+def attendance_for_token(token: str | None) -> Attendance | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        sa.select(Attendance).where(Attendance.token_hash == hash_token(token))
+    )
+
+
+def participant_viewer(attendance: Attendance) -> Viewer:
+    return Viewer(
+        kind="participant",
+        session_id=attendance.session_id,
+        participant_id=attendance.participant_id,
+        attendance_id=attendance.id,
+        role=attendance.role,
+    )
+
+
+def projector_viewer(session_id: int, view_token: str) -> Viewer | None:
+    session = db.session.get(Session, session_id)
+    if session is None or not secrets.compare_digest(session.view_token, view_token or ""):
+        return None
+    return Viewer(kind="projector", session_id=session_id)
+
+
+# --- the clock -------------------------------------------------------------------------------
+
+
+def timer(session: Session, now: datetime | None = None) -> dict:
+    return clockmath.timer_payload(
+        session.clock, planned_seconds(session), now or clockmath.utcnow()
+    )
+
+
+def control_clock(viewer: Viewer, action: str, minutes: float | None = None) -> dict:
+    """Apply a facilitator's timer action; log planned vs actual; return the `timer` payload."""
+    require(viewer, "facilitator")
+    session = db.session.get(Session, viewer.session_id, with_for_update=True)
+    if session is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    if session.status == "finished":
+        raise ActionError(ErrorCode.SESSION_CLOSED, _("This session has finished."))
+    planned = planned_seconds(session)
+    now = clockmath.utcnow()
+    try:
+        new_clock, changes = clockmath.control(session.clock, action, planned, now, minutes)
+    except clockmath.ClockError as exc:
+        raise ActionError(ErrorCode.INVALID, str(exc)) from exc
+    for change in changes:
+        if change.kind == "start":
+            db.session.add(
+                SegmentRun(
+                    session_id=session.id,
+                    segment_index=change.segment_index,
+                    planned_min=planned[change.segment_index] / 60,
+                    started_at=change.at,
+                )
+            )
+        else:
+            run = db.session.scalar(
+                sa.select(SegmentRun)
+                .where(SegmentRun.session_id == session.id, SegmentRun.ended_at.is_(None))
+                .order_by(SegmentRun.id.desc())
+            )
+            if run is not None:
+                run.ended_at = change.at
+                run.paused_s = change.paused_s
+                run.extension_s = change.extension_s
+    session.clock = new_clock
+    if new_clock.status == "finished":
+        session.finished_at = now
+    audit(viewer, "timer:" + action, f"session:{session.id}", {"minutes": minutes})
+    db.session.commit()
+    return clockmath.timer_payload(new_clock, planned, now)
+
+
+def audit(viewer: Viewer, action: str, target: str, detail: dict | None = None) -> None:
+    db.session.add(
+        AuditEntry(
+            session_id=viewer.session_id,
+            user_id=viewer.user_id,
+            action=action,
+            target=target,
+            detail=detail or {},
+        )
+    )
+
+
+# --- presence --------------------------------------------------------------------------------
+
+
+def connected(sid: str, viewer: Viewer, worker_id: str) -> None:
+    db.session.merge(
+        Connection(
+            sid=sid,
+            session_id=viewer.session_id,
+            attendance_id=viewer.attendance_id,
+            user_id=viewer.user_id,
+            kind=viewer.kind,
+            role=viewer.role,
+            worker_id=worker_id,
+            seen_at=clockmath.utcnow(),
+        )
+    )
+    db.session.commit()
+
+
+def disconnected(sid: str) -> int | None:
+    """Forget a socket; returns its session id (None when it was unknown)."""
+    conn = db.session.get(Connection, sid)
+    if conn is None:
+        return None
+    session_id = conn.session_id
+    db.session.delete(conn)
+    db.session.commit()
+    return session_id
+
+
+def heartbeat(worker_id: str) -> None:
+    """Mark this process's sockets alive; rows of a killed process go stale by themselves."""
+    db.session.execute(
+        sa.update(Connection)
+        .where(Connection.worker_id == worker_id)
+        .values(seen_at=clockmath.utcnow())
+    )
+    stale = clockmath.utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S * 5)
+    db.session.execute(sa.delete(Connection).where(Connection.seen_at < stale))
+    db.session.commit()
+
+
+def presence(session_id: int) -> dict:
+    """Who is online now: participants by role, and their names for the console."""
+    fresh = clockmath.utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
+    rows = db.session.execute(
+        sa.select(Attendance.participant_id, Attendance.display_name, Attendance.role)
+        .join(Connection, Connection.attendance_id == Attendance.id)
+        .where(Connection.session_id == session_id, Connection.seen_at >= fresh)
+        .distinct()
+        .order_by(Attendance.display_name)
+    ).all()
+    by_role: dict[str, int] = {}
+    for row in rows:
+        by_role[row.role] = by_role.get(row.role, 0) + 1
+    staff = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
+            Connection.session_id == session_id,
+            Connection.kind.in_(STAFF_KINDS),
+            Connection.seen_at >= fresh,
+        )
+    )
+    return {
+        "online": len(rows),
+        "by_role": by_role,
+        "staff": staff or 0,
+        "people": [
+            {"participant_id": r.participant_id, "display_name": r.display_name, "role": r.role}
+            for r in rows
+        ],
+    }

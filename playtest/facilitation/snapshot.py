@@ -1,0 +1,88 @@
+"""The `state` snapshot a client gets on every (re)connect, and from GET /sessions/<id>/state."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+
+from playtest.board import services as board
+from playtest.cases import services as cases
+from playtest.facilitation import services as live
+from playtest.models import Attendance, Session
+from playtest.security import PII_PATTERN_SOURCES
+
+
+def agenda_payload(session: Session, viewer: live.Viewer) -> dict:
+    """Segments for this session; facilitator notes only for staff."""
+    agenda = live.session_agenda(session)
+    segments = []
+    for index, seg in enumerate(agenda["segments"]):
+        item = {
+            "index": index,
+            "title": seg["title"],
+            "minutes": seg["minutes"],
+            "kind": seg["kind"],
+            "prompt_html": seg["prompt_html"],
+        }
+        if viewer.is_staff:
+            item["notes_html"] = seg["notes_html"]
+        segments.append(item)
+    return {
+        "title": agenda["title"],
+        "duration": agenda["duration"],
+        "intro_html": live.session_document(session)["intro_html"],
+        "segments": segments,
+    }
+
+
+def session_payload(session: Session) -> dict:
+    document = live.session_document(session)
+    round_ = session.round
+    return {
+        "id": session.id,
+        "number": session.number,
+        "status": session.status,
+        "join_code": session.join_code,
+        "round": {"id": round_.id, "label": round_.label},
+        "playtest": {"id": round_.playtest_id, "title": round_.playtest.title},
+        "title": document["title"],
+        "roles": document["roles"],
+        "questions": document["questions"],
+        "votes": document["votes"],
+        "anonymity": document["anonymity"],
+        "closed_phases": list(session.closed_phases or []),
+        "revealed_lanes": list(session.revealed_lanes or []),
+        "pii_patterns": PII_PATTERN_SOURCES,
+        "text_max": 500,
+        "locale": str(get_locale() or "en"),
+    }
+
+
+def me_payload(session: Session, viewer: live.Viewer, attendance: Attendance | None) -> dict | None:
+    if not viewer.is_participant or attendance is None:
+        return None
+    return {
+        "participant_id": viewer.participant_id,
+        "display_name": attendance.display_name,
+        "role": viewer.role,
+        "votes_left": board.votes_left(session, viewer.participant_id),
+        "ratings": cases.my_ratings(session, viewer.participant_id),
+    }
+
+
+def state(session: Session, viewer: live.Viewer, attendance: Attendance | None = None) -> dict:
+    payload = {
+        "session": session_payload(session),
+        "agenda": agenda_payload(session, viewer),
+        "timer": live.timer(session),
+        "lanes": live.session_document(session)["lanes"],
+        "board_mode": session.board_mode,
+        "reflections": board.visible_cards(session, viewer),
+        "me": me_payload(session, viewer, attendance),
+        "cases": cases.visible_cases(session, viewer),
+        "presence": live.presence(session.id),
+    }
+    if viewer.is_staff:
+        payload["rating_progress"] = cases.rating_progress(session)
+    else:
+        payload["presence"].pop("people")
+    return payload

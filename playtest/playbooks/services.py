@@ -1,0 +1,105 @@
+"""Importing playbooks: parse, refuse with every problem, or store an immutable version."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from playtest.extensions import db
+from playtest.models import Playbook, User
+from playtest.playbooks.parser import Problem, parse_playbook, playbook_to_dict
+
+
+@dataclass
+class ImportResult:
+    """A stored playbook version (created or already there), or the problems that blocked it."""
+
+    playbook: Playbook | None = None
+    created: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def problems_json(problems: list[Problem]) -> list[dict]:
+    return [{"line": p.line, "message": p.message} for p in problems]
+
+
+def family_of(title: str) -> str:
+    """Versions of a playbook are grouped by their title, ignoring case and punctuation."""
+    return re.sub(r"[^\w]+", "-", title.casefold()).strip("-")[:200] or "playbook"
+
+
+def import_playbook(
+    source: bytes | str, *, user: User | None = None, filename: str | None = None
+) -> ImportResult:
+    """Store a new version, or return the existing one for the exact same bytes."""
+    raw = source.encode("utf-8") if isinstance(source, str) else source
+    content_hash = hashlib.sha256(raw).hexdigest()
+    existing = db.session.scalar(sa.select(Playbook).where(Playbook.content_hash == content_hash))
+    if existing is not None:
+        return ImportResult(playbook=existing, warnings=[Problem(**w) for w in existing.warnings])
+    result = parse_playbook(raw)
+    if not result.ok:
+        return ImportResult(errors=list(result.errors), warnings=list(result.warnings))
+    document = playbook_to_dict(result.playbook)
+    family = family_of(result.playbook.title)
+    latest = db.session.scalar(
+        sa.select(sa.func.max(Playbook.version)).where(Playbook.family == family)
+    )
+    playbook = Playbook(
+        family=family,
+        version=(latest or 0) + 1,
+        title=result.playbook.title,
+        language=result.playbook.language,
+        content_hash=content_hash,
+        source=raw.decode("utf-8-sig").replace("\r\n", "\n"),
+        document=document,
+        warnings=problems_json(list(result.warnings)),
+        share_token=secrets.token_urlsafe(18),
+        filename=filename,
+        created_by_id=user.id if user else None,
+    )
+    db.session.add(playbook)
+    db.session.commit()
+    return ImportResult(playbook=playbook, created=True, warnings=list(result.warnings))
+
+
+def api_payload(playbook: Playbook) -> dict:
+    """The playbook as the API returns it (no rendered HTML)."""
+    doc = playbook.document
+    return {
+        "id": playbook.id,
+        "version": playbook.version,
+        "title": doc["title"],
+        "language": doc["language"],
+        "duration": doc["duration"],
+        "votes": doc["votes"],
+        "anonymity": doc["anonymity"],
+        "lanes": doc["lanes"],
+        "roles": doc["roles"],
+        "questions": doc["questions"],
+        "warnings": playbook.warnings,
+        "sessions": [
+            {
+                "number": s["number"],
+                "title": s["title"],
+                "duration": s["duration"],
+                "segments": [
+                    {"title": g["title"], "minutes": g["minutes"], "kind": g["kind"]}
+                    for g in s["segments"]
+                ],
+            }
+            for s in doc["sessions"]
+        ],
+    }
+
+
+def library() -> list[Playbook]:
+    """Every version, newest family first, newest version first within a family."""
+    return list(
+        db.session.scalars(sa.select(Playbook).order_by(Playbook.family, Playbook.version.desc()))
+    )

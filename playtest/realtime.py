@@ -1,0 +1,111 @@
+"""Plumbing for the `/live` Socket.IO namespace: who each socket is, acks, and delivery.
+
+Handlers in <feature>/events.py are declared with `@live_event(name)`: they receive the
+authenticated Viewer and the payload dict, call a service, and return the ack body.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterable
+
+from flask import current_app, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from playtest.errors import ActionError, ErrorCode
+from playtest.extensions import db, socketio
+from playtest.facilitation.services import Viewer
+
+NAMESPACE = "/live"
+log = logging.getLogger(__name__)
+
+# sid -> Viewer for sockets connected to this process (set at connect, dropped at disconnect).
+_viewers: dict[str, Viewer] = {}
+
+
+def remember(sid: str, viewer: Viewer) -> None:
+    _viewers[sid] = viewer
+
+
+def forget(sid: str) -> Viewer | None:
+    return _viewers.pop(sid, None)
+
+
+def viewer_for(sid: str) -> Viewer | None:
+    return _viewers.get(sid)
+
+
+def error_ack(code: ErrorCode, message: str) -> dict:
+    return {"ok": False, "error": {"code": str(code), "message": message}}
+
+
+def live_event(name: str) -> Callable:
+    """Register a handler for `name` that authenticates, validates and always acks."""
+
+    def decorate(handler: Callable[[Viewer, dict], dict]) -> Callable:
+        @socketio.on(name, namespace=NAMESPACE)
+        @functools.wraps(handler)
+        def wrapper(payload: object = None, *extra: object) -> dict:
+            viewer = _viewers.get(request.sid)
+            if viewer is None:
+                return error_ack(ErrorCode.FORBIDDEN, "Not connected to a session.")
+            if not isinstance(payload, dict) or extra:
+                return error_ack(ErrorCode.INVALID, "The payload must be one JSON object.")
+            try:
+                return {"ok": True, **handler(viewer, payload)}
+            except ActionError as exc:
+                db.session.rollback()
+                return exc.ack()
+            except (OperationalError, DBAPIError):
+                db.session.rollback()
+                log.exception("database unavailable during %s", name)
+                return error_ack(
+                    ErrorCode.UNAVAILABLE,
+                    "Could not save just now. It will be sent again automatically.",
+                )
+            except Exception:  # never let a bad payload take the handler down
+                db.session.rollback()
+                log.exception("unexpected error in %s", name)
+                return error_ack(ErrorCode.INVALID, "That could not be done.")
+
+        return wrapper
+
+    return decorate
+
+
+def deliver(deliveries: Iterable) -> None:
+    """Emit each board/case Delivery (event, room, payload) to its room."""
+    for item in deliveries:
+        socketio.emit(item.event, item.payload, to=item.room, namespace=NAMESPACE)
+
+
+def emit_to(event: str, payload: dict, room: str) -> None:
+    socketio.emit(event, payload, to=room, namespace=NAMESPACE)
+
+
+_heartbeat_started = False
+
+
+def start_heartbeat() -> None:
+    """Once per process: keep this worker's presence rows fresh while it lives."""
+    global _heartbeat_started
+    if _heartbeat_started or not current_app.config.get("PRESENCE_HEARTBEAT", True):
+        return
+    _heartbeat_started = True
+    app = current_app._get_current_object()
+    socketio.start_background_task(_heartbeat_loop, app)
+
+
+def _heartbeat_loop(app) -> None:
+    from playtest import config
+    from playtest.facilitation.services import heartbeat
+
+    while True:
+        socketio.sleep(config.PRESENCE_HEARTBEAT_S)
+        with app.app_context():
+            try:
+                heartbeat(app.config["WORKER_ID"])
+            except Exception:  # the database may be briefly away; try again next beat
+                db.session.rollback()
+                log.warning("presence heartbeat failed", exc_info=True)

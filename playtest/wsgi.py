@@ -1,0 +1,5 @@
+"""WSGI entry point for gunicorn: `gunicorn -k gevent playtest.wsgi:app`."""
+
+from playtest import create_app
+
+app = create_app()

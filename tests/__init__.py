@@ -1,0 +1,1 @@
+"""Playtest test suite."""

@@ -1,0 +1,251 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when configured), clients, data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from playtest import create_app
+from playtest.extensions import db, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "playbooks"
+PG_URL = os.environ.get("PLAYTEST_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("PLAYTEST_TEST_REDIS_URL")
+REQUIRE_SERVICES = bool(os.environ.get("CI")) or os.environ.get("PLAYTEST_REQUIRE_BROWSER") == "1"
+
+
+def _pg_admin_url(url: str) -> sa.URL:
+    return sa.make_url(url).set(drivername="postgresql+psycopg")
+
+
+def create_pg_database(base_url: str) -> str:
+    """A fresh, uniquely named database on the test server (the suite never touches `test`)."""
+    name = f"pt_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(_pg_admin_url(base_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return _pg_admin_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(base_url: str, url: str) -> None:
+    name = sa.make_url(url).database
+    engine = sa.create_engine(_pg_admin_url(base_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """One PostgreSQL database for the whole run when PLAYTEST_TEST_DATABASE_URL is set."""
+    if not PG_URL:
+        yield None
+        return
+    url = create_pg_database(PG_URL)
+    yield url
+    drop_pg_database(PG_URL, url)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own, for tests that run migrations or real server processes."""
+    if PG_URL:
+        url = create_pg_database(PG_URL)
+        yield url
+        drop_pg_database(PG_URL, url)
+    else:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+
+
+_pg_schema_ready = False
+
+
+@pytest.fixture
+def app(tmp_path: Path, pg_database: str | None):
+    global _pg_schema_ready
+    url = pg_database or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DATABASE_URL": None,
+            "REDIS_URL": None,
+            "PRESENCE_HEARTBEAT": False,
+            "SERVER_NAME": "playtest.test",
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        if pg_database and not _pg_schema_ready:
+            db.drop_all()
+            db.create_all()
+            _pg_schema_ready = True
+        elif not pg_database:
+            db.create_all()
+        yield app
+        db.session.remove()
+        if pg_database:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF checks on, as in production (tests post the real token)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+SMALL_PLAYBOOK = """Title: Small test playtest
+Sessions: 2
+Duration: 30
+Lanes: Highlights
+       Blockers
+       Opportunities
+Roles: Intake officer
+       Benefits officer
+       Policy advisor
+Questions: I know who to ask
+           I feel connected
+Votes: 3
+
+Welcome, everyone.
+
+## Case work in pods (20 min) {: .work }
+Work the cases together.
+
+### Facilitator notes
+Watch the handoffs.
+
+## Reflect (10 min) {: .reflect }
+Post your highlights, blockers and opportunities.
+"""
+
+
+class Factory:
+    """Builds real rows through the services, as a facilitator would."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def facilitator(
+        self, email="facilitator@example.gov", password="correct horse", role="facilitator"
+    ):
+        from playtest.auth.services import create_user
+
+        return create_user(email, password, role)
+
+    def token(self, user) -> str:
+        from playtest.auth.services import issue_api_token
+
+        return issue_api_token(user)
+
+    def playbook(self, source: str | bytes = SMALL_PLAYBOOK):
+        from playtest.playbooks.services import import_playbook
+
+        result = import_playbook(source)
+        assert not result.errors, result.errors
+        return result.playbook
+
+    def session(
+        self, source: str | bytes = SMALL_PLAYBOOK, number: int = 1, playtest=None, label="Baseline"
+    ):
+        from playtest.facilitation import services as live
+
+        playbook = self.playbook(source)
+        playtest = playtest or live.create_playtest("Intake playtest")
+        round_ = next((r for r in playtest.rounds if r.label == label), None)
+        if round_ is None:
+            round_ = live.add_round(playtest, label, playbook.id)
+        session, _ = live.schedule_session(round_, number)
+        return session
+
+    def join(self, session, name="Ada", role="Intake officer", previous_token=None):
+        from playtest.facilitation import services as live
+
+        return live.join(session.join_code, name, role, previous_token)
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+class LiveClients:
+    """Socket.IO test clients on /live, closed at the end of the test."""
+
+    def __init__(self, app):
+        self.app = app
+        self.clients = []
+
+    def connect(self, auth=None, flask_client=None):
+        client = socketio.test_client(
+            self.app, namespace="/live", auth=auth, flask_test_client=flask_client
+        )
+        self.clients.append(client)
+        return client
+
+    def participant(self, token: str):
+        client = self.connect({"token": token})
+        assert client.is_connected("/live")
+        return client
+
+    def staff(self, api_token: str, session_id: int):
+        client = self.connect({"token": api_token, "session_id": session_id})
+        assert client.is_connected("/live")
+        return client
+
+    def close(self):
+        for client in self.clients:
+            if client.is_connected("/live"):
+                client.disconnect(namespace="/live")
+
+
+@pytest.fixture
+def live(app) -> Iterator[LiveClients]:
+    clients = LiveClients(app)
+    yield clients
+    clients.close()
+
+
+def drain(client) -> dict[str, list]:
+    """Every event this client got since the last drain, payloads grouped by event name."""
+    out: dict[str, list] = {}
+    for message in client.get_received("/live"):
+        out.setdefault(message["name"], []).append(message["args"][0])
+    return out
+
+
+def emit(client, event: str, payload) -> dict:
+    return client.emit(event, payload, namespace="/live", callback=True)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
