@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     babel.init_app(app, locale_selector=_select_locale)
+    _import_socket_handlers()
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -121,7 +122,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies
 
-    # Socket handlers register themselves on import (namespace /live).
+
+def _import_socket_handlers() -> None:
+    """Import the /live handlers *before* socketio.init_app.
+
+    Flask-SocketIO keeps decorated handlers in a list only while it has no server; handlers
+    imported after an app exists would reach that one server and no later app's.
+    """
     from playtest.board import events as _board_events  # noqa: F401
     from playtest.cases import events as _case_events  # noqa: F401
     from playtest.facilitation import events as _live_events  # noqa: F401

@@ -249,3 +249,21 @@ def emit(client, event: str, payload) -> dict:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+@pytest.fixture
+def server_factory(fresh_database_url: str, tmp_path: Path):
+    """Start real server processes on the test database; all stopped at the end."""
+    from tests.server import ServerProcess
+
+    servers: list[ServerProcess] = []
+
+    def start(**kwargs) -> ServerProcess:
+        kwargs.setdefault("log_path", tmp_path / f"server-{len(servers)}.log")
+        server = ServerProcess(fresh_database_url, **kwargs).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

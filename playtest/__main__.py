@@ -1,0 +1,5 @@
+"""`python -m playtest ...` runs the CLI."""
+
+from playtest.cli import main
+
+main()
