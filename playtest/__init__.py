@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -102,6 +102,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def _select_locale() -> str:
     from playtest.config import LANGUAGES
 
+    if not has_request_context():
+        return "en"  # CLI and background work: English unless a caller forces a locale
     chosen = session.get("lang") or request.cookies.get("lang")
     if chosen in LANGUAGES:
         return chosen
