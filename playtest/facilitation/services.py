@@ -232,6 +232,8 @@ def join(
     if attendance is None:
         attendance = Attendance(participant=participant, session=session)
         db.session.add(attendance)
+    if previous is not None and previous.id == attendance.id:
+        token = previous_token  # rejoining this session: keep the token other tabs hold
     attendance.token_hash = hash_token(token)
     attendance.display_name = name
     attendance.role = role
