@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from flask import g, request
+from flask import request
 from flask_babel import gettext as _
 
 from playtest.auth.services import user_for_api_token
@@ -22,12 +22,11 @@ def bearer_token() -> str | None:
 
 
 def current_staff() -> User | None:
-    if "api_user" not in g:
-        token = bearer_token()
-        g.api_user = user_for_api_token(token) if token else None
-        if g.api_user is not None:
-            db.session.commit()
-    return g.api_user
+    token = bearer_token()
+    user = user_for_api_token(token) if token else None
+    if user is not None:
+        db.session.commit()  # keeps last_used_at
+    return user
 
 
 def current_participant() -> Attendance | None:
