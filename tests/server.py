@@ -1,4 +1,4 @@
-"""Run the real server (`playtest serve`: gunicorn + gevent) in a subprocess for end-to-end tests."""
+"""Run the real server (`playtest serve`: gunicorn + gevent) in a subprocess, for e2e tests."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ class ServerProcess:
         self.log_path = log_path
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
+        self._log = None
 
     @property
     def url(self) -> str:
@@ -56,7 +57,8 @@ class ServerProcess:
         )
         if self.redis_url:
             env["PLAYTEST_REDIS_URL"] = self.redis_url
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self._close_log()
+        self._log = log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()/kill()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "playtest", "serve", "--port", str(self.port)],
             env=env,
@@ -81,7 +83,13 @@ class ServerProcess:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+        self._close_log()
         self._wait_port_free()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -91,6 +99,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        self._close_log()
         self._wait_port_free()
 
     def _wait_port_free(self, timeout: float = 10) -> None:
