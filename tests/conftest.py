@@ -20,6 +20,16 @@ REDIS_URL = os.environ.get("PLAYTEST_TEST_REDIS_URL")
 REQUIRE_SERVICES = bool(os.environ.get("CI")) or os.environ.get("PLAYTEST_REQUIRE_BROWSER") == "1"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI every service is present, so a skipped test is a failure, not a pass."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may be skipped: {report.longrepr}"
+
+
 def _pg_admin_url(url: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg")
 
