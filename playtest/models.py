@@ -107,6 +107,7 @@ class Playtest(db.Model):
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     rounds: so.Mapped[list[Round]] = so.relationship(
         back_populates="playtest", order_by="Round.position", cascade="all, delete-orphan"
     )
