@@ -1,0 +1,1 @@
+"""Running a live session: the agenda clock, the console, projector and participant views."""
