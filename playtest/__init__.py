@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -35,7 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    babel.init_app(app, locale_selector=_select_locale)
+    from playtest.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     _import_socket_handlers()
     socketio.init_app(
         app,
@@ -99,25 +101,16 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-def _select_locale() -> str:
-    from playtest.config import LANGUAGES
-
-    if not has_request_context():
-        return "en"  # CLI and background work: English unless a caller forces a locale
-    chosen = session.get("lang") or request.cookies.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
 def _register_blueprints(app: Flask) -> None:
     from playtest.api.routes import bp as api_bp
     from playtest.auth.routes import bp as auth_bp
     from playtest.facilitation.routes import bp as facilitation_bp
+    from playtest.i18n import bp as i18n_bp
     from playtest.playbooks.routes import bp as playbooks_bp
     from playtest.summary.routes import bp as summary_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(i18n_bp)
     app.register_blueprint(playbooks_bp)
     app.register_blueprint(facilitation_bp)
     app.register_blueprint(summary_bp)
@@ -137,8 +130,6 @@ def _import_socket_handlers() -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
+    from playtest.i18n import template_globals
 
-    @app.context_processor
-    def inject_lang() -> dict[str, Any]:
-        return {"lang": str(get_locale() or "en")}
+    app.context_processor(template_globals)
