@@ -93,6 +93,17 @@ def app(tmp_path: Path, pg_database: str | None):
         }
     )
     app.instance_path = str(tmp_path / "instance")
+
+    @app.before_request
+    def fresh_request_caches():
+        # Tests keep one app context open, and Flask reuses it for test-client requests; in
+        # production every request has its own. Drop what extensions cache on the context.
+        from flask import g
+        from flask_babel import refresh
+
+        refresh()
+        g.pop("_login_user", None)
+
     with app.app_context():
         if pg_database and not _pg_schema_ready:
             db.drop_all()
