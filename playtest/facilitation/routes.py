@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import segno
+import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
@@ -59,8 +60,14 @@ def playtests():
             abort(403)
         playtest = live.create_playtest(form.title.data, current_user)
         return redirect(url_for("facilitation.playtest", playtest_id=playtest.id))
-    items = db.session.scalars(db.select(Playtest).order_by(Playtest.id.desc())).all()
-    return render_template("facilitation/playtests.html", form=form, playtests=items)
+    items = db.session.scalars(
+        db.select(Playtest)
+        .order_by(Playtest.id.desc())
+        .options(so.selectinload(Playtest.rounds).selectinload(Round.sessions))
+    ).all()
+    return render_template("facilitation/playtests.html", form=form, playtests=items), (
+        400 if form.errors else 200
+    )
 
 
 def _round_form() -> RoundForm:
@@ -101,7 +108,7 @@ def playtest(playtest_id: int):
         form=form,
         schedule_form=ScheduleForm(),
         action_form=ActionForm(),
-    )
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/rounds/<int:round_id>/sessions")
@@ -109,11 +116,13 @@ def playtest(playtest_id: int):
 def schedule(round_id: int):
     round_ = _get(Round, round_id)
     form = ScheduleForm()
-    if form.validate_on_submit() and (form.number.data or "").isdigit():
+    if not form.validate_on_submit() or not (form.number.data or "").isdigit():
+        flash(_("Choose a session to schedule."), "error")
+    else:
         try:
             session, _created = live.schedule_session(round_, int(form.number.data))
         except ActionError as exc:
-            flash(exc.message, "info")
+            flash(exc.message, "error")
         else:
             flash(
                 _(

@@ -99,6 +99,10 @@ def add_round(
     paired = db.session.get(Playbook, paired_playbook_id) if paired_playbook_id else None
     if paired_playbook_id and paired is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playbook to pair."))
+    if paired is not None and paired.language == playbook.language:
+        raise ActionError(
+            ErrorCode.INVALID, _("Pair the playbook with its version in the other language.")
+        )
     if baseline:
         for other in playtest.rounds:
             other.is_baseline = False
@@ -168,9 +172,30 @@ def session_by_code(code: str) -> Session:
     return session
 
 
+# Stored playbook versions never change, so each process decodes a document once. Keyed by
+# id *and* content hash: ids start again in a new database, content hashes do not.
+_documents: dict[tuple[int, str], dict] = {}
+
+
 def session_document(session: Session) -> dict:
-    """The playbook document (parser.playbook_to_dict) this session runs."""
-    return session.round.playbook.document
+    """The playbook document (parser.playbook_to_dict) this session runs.
+
+    Every card and case event needs it: one small query per database session (memoised by
+    round) instead of loading the round and the whole playbook row each time.
+    """
+    memo = db.session.info.setdefault("playbook_documents", {})
+    document = memo.get(session.round_id)
+    if document is None:
+        key = db.session.execute(
+            sa.select(Playbook.id, Playbook.content_hash)
+            .join(Round, Round.playbook_id == Playbook.id)
+            .where(Round.id == session.round_id)
+        ).one()
+        document = _documents.get(tuple(key))
+        if document is None:
+            document = _documents[tuple(key)] = db.session.get(Playbook, key.id).document
+        memo[session.round_id] = document
+    return document
 
 
 def session_agenda(session: Session) -> dict:

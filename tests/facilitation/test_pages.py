@@ -79,7 +79,7 @@ def test_create_a_playtest(staff):
 def test_a_playtest_needs_a_title(staff):
     token = page_token(staff, "/playtests")
     response = staff.post("/playtests", data={"title": "  ", "csrf_token": token})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "govuk-error-summary" in html
     assert '<a href="#title">' in html
@@ -95,8 +95,40 @@ def test_forms_without_csrf_token_are_refused(staff, playbook):
     assert sessions_of(round_.id) == []
 
 
+FRENCH_PAIR = """\
+Title: Petit essai
+Language: fr
+Sessions: 2
+Duration: 30
+Lanes: Points forts
+       Obstacles
+       Occasions
+
+## Travail sur les dossiers (20 min) {: .work }
+## Réflexion (10 min) {: .reflect }
+"""
+
+
+def test_a_round_pairs_only_with_the_other_language(staff, playbook, make):
+    same_language = make.playbook(THREE_SESSIONS)
+    playtest = live.create_playtest("Intake")
+    page = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
+    response = staff.post(
+        f"/playtests/{playtest.id}",
+        data={
+            "label": "Baseline",
+            "playbook_id": str(playbook.id),
+            "paired_playbook_id": str(same_language.id),
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert response.status_code == 400
+    assert "other language" in response.get_data(as_text=True)
+    assert playtest.rounds == []
+
+
 def test_add_a_round(staff, playbook, make):
-    paired = make.playbook(THREE_SESSIONS)
+    paired = make.playbook(FRENCH_PAIR)
     playtest = live.create_playtest("Intake")
     page = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
     assert f'<option value="{playbook.id}">Small test playtest — v1 (en)</option>' in page
@@ -134,7 +166,7 @@ def test_a_round_needs_a_label(staff, playbook):
         f"/playtests/{playtest.id}",
         data={"label": "", "playbook_id": str(playbook.id), "csrf_token": token},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert '<a href="#label">' in response.get_data(as_text=True)
     assert playtest.rounds == []
 
