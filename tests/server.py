@@ -47,7 +47,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 120) -> ServerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYTEST_")}
         env.update(
             PLAYTEST_DATABASE_URL=self.database_url,
