@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_SCRIPT = ROOT / "playtest" / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
-FACILITATOR_EMAIL = "facilitator@example.gov"
+FACILITATOR_EMAIL = "browser-tests@example.gov"  # not the demo account: both share a server
 FACILITATOR_PASSWORD = "correct horse battery"
 
 
@@ -95,9 +95,11 @@ class LiveSession:
         return f"{self.url}/sessions/{self.session_id}/projector?key={self.view_token}"
 
     def rows(self, model, **filters) -> int:
-        """How many rows of `model` the server's database holds (optionally filtered)."""
+        """How many rows of `model` this test's session holds (optionally filtered)."""
         from playtest.extensions import db
 
+        if "session_id" in model.__table__.c:
+            filters.setdefault("session_id", self.session_id)
         with seeded_app(self.database_url):
             query = sa.select(sa.func.count()).select_from(model).filter_by(**filters)
             return db.session.scalar(query)
@@ -127,14 +129,36 @@ class LiveSession:
         return ack
 
 
+@pytest.fixture(scope="session")
+def browser_server(tmp_path_factory):
+    """One real server (gunicorn + gevent) for every browser test, on its own database.
+
+    Starting a server costs 20-40 s on a loaded 2-core machine; each test still gets a
+    playtest and session of its own, so tests cannot see each other's cards or cases.
+    """
+    from tests.conftest import PG_URL, create_pg_database, drop_pg_database
+    from tests.server import ServerProcess
+
+    folder = tmp_path_factory.mktemp("browser-server")
+    url = create_pg_database(PG_URL) if PG_URL else f"sqlite:///{folder / 'browser.sqlite3'}"
+    with seeded_app(url) as app:
+        Factory(app).facilitator(FACILITATOR_EMAIL, FACILITATOR_PASSWORD)
+    server = ServerProcess(url, folder / "server.log").start()
+    yield server
+    server.stop()
+    if PG_URL:
+        drop_pg_database(PG_URL, url)
+
+
 @pytest.fixture
-def live_session(server_factory) -> LiveSession:
-    """The real server (gunicorn + gevent) on a fresh database, seeded like a facilitator would."""
-    server = server_factory()
+def live_session(browser_server) -> LiveSession:
+    """A fresh playtest and session on the shared server, seeded as a facilitator would."""
+    server = browser_server
     with seeded_app(server.database_url) as app:
         make = Factory(app)
-        user = make.facilitator(FACILITATOR_EMAIL, FACILITATOR_PASSWORD)
-        token = make.token(user)
+        from playtest.auth.services import find_user
+
+        token = make.token(find_user(FACILITATOR_EMAIL))
         session = make.session()
         return LiveSession(
             url=server.url,
