@@ -15,11 +15,9 @@ def _session(viewer: Viewer) -> Session:
 
 @live_event("reflection:add")
 def add(viewer: Viewer, payload: dict) -> dict:
-    card, created = board.add_reflection(viewer, payload)
-    session = _session(viewer)
-    if created:
-        deliver(board.deliveries(session, card, "reflection:added"))
-    return {"reflection": board.author_view(card), "created": created}
+    posted = board.post_reflection(viewer, payload)
+    deliver(posted.deliveries)
+    return {"reflection": posted.own_view, "created": posted.created}
 
 
 @live_event("reflection:edit")
@@ -62,8 +60,8 @@ def group(viewer: Viewer, payload: dict) -> dict:
 
 @live_event("board:mode")
 def mode(viewer: Viewer, payload: dict) -> dict:
-    session = board.set_mode(viewer, payload.get("mode"))
-    body = board.mode_payload(session)
+    session, cards = board.set_mode(viewer, payload.get("mode"))
+    body = board.mode_payload(session, cards)
     emit_to("board:mode", body, board.session_room(session.id))
     return body
 

@@ -62,13 +62,40 @@ def _authors(session_id: int) -> dict[int, tuple[int, str, str]]:
     return {r.participant_id: (r.id, r.display_name, r.role) for r in rows}
 
 
+# The posting hot path runs these for every card: built once, so SQLAlchemy neither rebuilds
+# the expression nor recomputes its cache key per call.
+_AUTHOR = sa.select(Attendance.id, Attendance.display_name, Attendance.role).where(
+    Attendance.session_id == sa.bindparam("session_id"),
+    Attendance.participant_id == sa.bindparam("participant_id"),
+)
+_SESSION_WITH_AUTHOR = (
+    sa.select(Session, Attendance.id, Attendance.display_name, Attendance.role)
+    .outerjoin(
+        Attendance,
+        sa.and_(
+            Attendance.session_id == Session.id,
+            Attendance.participant_id == sa.bindparam("participant_id"),
+        ),
+    )
+    .where(Session.id == sa.bindparam("session_id"))
+)
+_CARD_BY_CLIENT_ID = sa.select(Reflection).where(
+    Reflection.participant_id == sa.bindparam("participant_id"),
+    Reflection.client_id == sa.bindparam("client_id"),
+)
+
+
 def _author(session_id: int, participant_id: int) -> tuple[int, str, str] | None:
     row = db.session.execute(
-        sa.select(Attendance.id, Attendance.display_name, Attendance.role).where(
-            Attendance.session_id == session_id, Attendance.participant_id == participant_id
-        )
+        _AUTHOR, {"session_id": session_id, "participant_id": participant_id}
     ).first()
     return tuple(row) if row else None
+
+
+def _card_by_client_id(participant_id: int, client_id: str) -> Reflection | None:
+    return db.session.scalar(
+        _CARD_BY_CLIENT_ID, {"participant_id": participant_id, "client_id": client_id}
+    )
 
 
 def card_payload(
@@ -148,7 +175,12 @@ def votes_left(session: Session, participant_id: int) -> int:
 
 def deliveries(session: Session, card: Reflection, event: str) -> list[Delivery]:
     """Who hears about a change to this card, and what each audience may see."""
-    author = _author(session.id, card.participant_id)
+    return _deliveries(session, card, event, _author(session.id, card.participant_id))
+
+
+def _deliveries(
+    session: Session, card: Reflection, event: str, author: tuple[int, str, str] | None
+) -> list[Delivery]:
     if card.deleted:
         return [Delivery(event, session_room(session.id), {"id": card.id, "deleted": True})]
     full = card_payload(card, author)
@@ -207,18 +239,82 @@ def _card_in_session(viewer: Viewer, card_id: object) -> Reflection:
     return card
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A card as posted: its row, whether this call created it, the author's view of it
+    (the ack), and who else hears of it (empty for a resend)."""
+
+    card: Reflection
+    created: bool
+    own_view: dict
+    deliveries: list[Delivery]
+
+
 def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
     """Post a card exactly once per client_id; a resend returns the original card."""
+    posted = post_reflection(viewer, payload)
+    return posted.card, posted.created
+
+
+def post_reflection(viewer: Viewer, payload: dict) -> Posted:
+    """Post a card exactly once per client_id, with the payloads to send once it is saved.
+
+    This is the posting hot path, so a new card costs one read (session and author), the
+    INSERT and the COMMIT. A resend is recognised by the (participant, client_id) unique
+    constraint instead of a lookup first, and answered with the original card even when the
+    card could not be posted now. The payloads are built between INSERT and COMMIT from the
+    rows this transaction read and wrote, so nothing is read back after committing; the
+    caller sends them only after this returns, i.e. once the card is saved.
+    """
     require(viewer, "participant")
     client_id = _client_id(payload.get("client_id"))
-    existing = db.session.scalar(
-        sa.select(Reflection).where(
-            Reflection.participant_id == viewer.participant_id, Reflection.client_id == client_id
+    try:
+        session, author = _session_and_author_for_write(viewer)
+        card = _new_card(viewer, session, client_id, payload)
+    except ActionError:
+        original = _card_by_client_id(viewer.participant_id, client_id)
+        if original is None:
+            raise
+        return Posted(original, False, author_view(original), [])
+    db.session.add(card)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Sent before, or the same client_id raced in on another connection: the original.
+        db.session.rollback()
+        original = _card_by_client_id(viewer.participant_id, client_id)
+        return Posted(original, False, author_view(original), [])
+    if not take_post_allowance(viewer.participant_id):
+        db.session.rollback()
+        raise ActionError(
+            ErrorCode.RATE_LIMITED,
+            _("You are posting very fast. Wait a moment, then try again."),
         )
+    posted = Posted(
+        card,
+        True,
+        card_payload(card, author, to_author=True),
+        _deliveries(session, card, "reflection:added", author),
     )
-    if existing is not None:
-        return existing, False
-    session = _session_for_write(viewer)
+    db.session.commit()
+    return posted
+
+
+def _session_and_author_for_write(viewer: Viewer) -> tuple[Session, tuple[int, str, str] | None]:
+    """The viewer's open session and their (attendance id, name, role), in one query."""
+    row = db.session.execute(
+        _SESSION_WITH_AUTHOR,
+        {"session_id": viewer.session_id, "participant_id": viewer.participant_id},
+    ).first()
+    if row is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    session, *author = row
+    require_open(session)
+    return session, tuple(author) if author[0] is not None else None
+
+
+def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -> Reflection:
+    """A valid new card from the payload (not yet added), or ActionError."""
     document = session_document(session)
     lane = payload.get("lane")
     if lane not in document["lanes"]:
@@ -231,12 +327,7 @@ def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
         anonymous = True
     elif document["anonymity"] == "off" and anonymous:
         raise ActionError(ErrorCode.INVALID, _("Cards in this playtest are always named."))
-    if not take_post_allowance(viewer.participant_id):
-        raise ActionError(
-            ErrorCode.RATE_LIMITED,
-            _("You are posting very fast. Wait a moment, then try again."),
-        )
-    card = Reflection(
+    return Reflection(
         session_id=session.id,
         participant_id=viewer.participant_id,
         author_role=viewer.role or "",
@@ -246,19 +337,6 @@ def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
         anonymous=anonymous,
         pii_flag=looks_personal(text),
     )
-    db.session.add(card)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same client_id raced in on another connection: answer with the winner.
-        db.session.rollback()
-        return db.session.scalar(
-            sa.select(Reflection).where(
-                Reflection.participant_id == viewer.participant_id,
-                Reflection.client_id == client_id,
-            )
-        ), False
-    return card, True
 
 
 def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
@@ -356,17 +434,37 @@ def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
     return cards
 
 
-def set_mode(viewer: Viewer, mode: object) -> Session:
+def set_mode(viewer: Viewer, mode: object) -> tuple[Session, list[Reflection]]:
+    """Switch open/private; returns the cards that opening the board makes visible to all."""
     require(viewer, "facilitator")
     if mode not in BOARD_MODES:
         raise ActionError(ErrorCode.INVALID, _("Board mode is open or private."))
     session = _session_for_write(viewer)
+    newly_visible: list[Reflection] = []
+    if mode == "open" and session.board_mode == "private":
+        newly_visible = _shown_cards(session, exclude_lanes=session.revealed_lanes or [])
     if mode == "private" and session.board_mode != "private":
         session.revealed_lanes = []
     session.board_mode = mode
     audit(viewer, "board:mode", f"session:{session.id}", {"mode": mode})
     db.session.commit()
-    return session
+    return session, newly_visible
+
+
+def _shown_cards(
+    session: Session, *, lane: str | None = None, exclude_lanes: list[str] | None = None
+) -> list[Reflection]:
+    """Cards participants may see once their lane is visible (not deleted, not hidden)."""
+    query = sa.select(Reflection).where(
+        Reflection.session_id == session.id,
+        Reflection.deleted.is_(False),
+        Reflection.hidden.is_(False),
+    )
+    if lane is not None:
+        query = query.where(Reflection.lane == lane)
+    if exclude_lanes:
+        query = query.where(Reflection.lane.not_in(exclude_lanes))
+    return list(db.session.scalars(query.order_by(Reflection.id)))
 
 
 def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
@@ -379,17 +477,7 @@ def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
         session.revealed_lanes = [*(session.revealed_lanes or []), lane]
     audit(viewer, "board:reveal", f"session:{session.id}", {"lane": lane})
     db.session.commit()
-    cards = db.session.scalars(
-        sa.select(Reflection)
-        .where(
-            Reflection.session_id == session.id,
-            Reflection.lane == lane,
-            Reflection.deleted.is_(False),
-            Reflection.hidden.is_(False),
-        )
-        .order_by(Reflection.id)
-    ).all()
-    return session, list(cards)
+    return session, _shown_cards(session, lane=lane)
 
 
 def mode_payload(session: Session, cards: list[Reflection] | None = None) -> dict:

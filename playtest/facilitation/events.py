@@ -60,7 +60,7 @@ def on_connect(auth: object = None) -> None:
     start_heartbeat()
     emit("state", state(session, viewer, attendance))
     if viewer.is_participant:
-        emit_to("presence", live.presence(session.id), staff_room(session.id))
+        announce_presence(session.id)
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)
@@ -68,7 +68,15 @@ def on_disconnect(*_reason: object) -> None:
     viewer = forget(request.sid)
     session_id = live.disconnected(request.sid)
     if viewer is not None and viewer.is_participant and session_id is not None:
-        emit_to("presence", live.presence(session_id), staff_room(session_id))
+        announce_presence(session_id)
+
+
+def announce_presence(session_id: int) -> None:
+    """Counts to everyone (the projector shows them); names only to staff, sent last."""
+    presence = live.presence(session_id)
+    counts = {key: value for key, value in presence.items() if key != "people"}
+    emit_to("presence", counts, session_room(session_id))
+    emit_to("presence", presence, staff_room(session_id))
 
 
 @live_event("timer:control")

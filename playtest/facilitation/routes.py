@@ -152,7 +152,7 @@ def join_url(session: Session) -> str:
 def qr_svg(session: Session, scale: int = 6) -> Markup:
     """The join link as an inline SVG QR code (segno output: no scripts, no external refs)."""
     svg = segno.make(join_url(session), error="m").svg_inline(
-        scale=scale, dark="#0b0c0c", light="#ffffff"
+        scale=scale, dark="#0b0c0c", light="#ffffff", omitsize=True
     )
     return Markup(svg)
 

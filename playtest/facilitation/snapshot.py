@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import get_locale
 
+from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
+from playtest.extensions import db
+from playtest.facilitation import clock as clockmath
 from playtest.facilitation import services as live
-from playtest.models import Attendance, Session
+from playtest.models import Attendance, SegmentRun, Session, Vote
 from playtest.security import PII_PATTERN_SOURCES
 
 
+def actual_minutes(session: Session) -> dict[int, float]:
+    """Minutes each segment has actually run so far (all its runs, pauses excluded)."""
+    now = clockmath.utcnow()
+    totals: dict[int, float] = {}
+    runs = db.session.scalars(sa.select(SegmentRun).where(SegmentRun.session_id == session.id))
+    for run in runs:
+        # The open run's pauses live on the session's clock until the run ends.
+        paused = run.paused_s if run.ended_at else clockmath.run_paused_s(session.clock, now)
+        minutes = clockmath.actual_minutes(run.started_at, run.ended_at, paused, now)
+        totals[run.segment_index] = totals.get(run.segment_index, 0.0) + minutes
+    return totals
+
+
 def agenda_payload(session: Session, viewer: live.Viewer) -> dict:
-    """Segments for this session; facilitator notes only for staff."""
+    """Segments for this session; facilitator notes and actual minutes only for staff."""
     agenda = live.session_agenda(session)
+    actual = actual_minutes(session) if viewer.is_staff else {}
     segments = []
     for index, seg in enumerate(agenda["segments"]):
         item = {
@@ -25,6 +43,7 @@ def agenda_payload(session: Session, viewer: live.Viewer) -> dict:
         }
         if viewer.is_staff:
             item["notes_html"] = seg["notes_html"]
+            item["actual_min"] = actual.get(index)
         segments.append(item)
     return {
         "title": agenda["title"],
@@ -52,7 +71,7 @@ def session_payload(session: Session) -> dict:
         "closed_phases": list(session.closed_phases or []),
         "revealed_lanes": list(session.revealed_lanes or []),
         "pii_patterns": PII_PATTERN_SOURCES,
-        "text_max": 500,
+        "text_max": config.TEXT_MAX_CHARS,
         "locale": str(get_locale() or "en"),
     }
 
@@ -65,6 +84,13 @@ def me_payload(session: Session, viewer: live.Viewer, attendance: Attendance | N
         "display_name": attendance.display_name,
         "role": viewer.role,
         "votes_left": board.votes_left(session, viewer.participant_id),
+        "voted": list(
+            db.session.scalars(
+                sa.select(Vote.reflection_id).where(
+                    Vote.session_id == session.id, Vote.participant_id == viewer.participant_id
+                )
+            )
+        ),
         "ratings": cases.my_ratings(session, viewer.participant_id),
     }
 

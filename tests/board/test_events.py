@@ -400,3 +400,23 @@ def test_personal_information_is_flagged_for_the_facilitator(board):
     assert ack["reflection"]["pii_flag"] is True
     assert drain(board["staff"])["reflection:added"][0]["pii_flag"] is True
     assert post(board["ada"], "The intake form is too long")["reflection"]["pii_flag"] is False
+
+
+def test_state_remembers_which_cards_i_voted_for(board, live):
+    card = post(board["bea"])["reflection"]["id"]
+    emit(board["ada"], "reflection:vote", {"id": card, "on": True})
+    again = live.participant(board["tokens"][0])
+    me = drain(again)["state"][0]["me"]
+    assert me["voted"] == [card] and me["votes_left"] == 2
+
+
+def test_opening_a_private_board_delivers_the_cards_it_makes_visible(board):
+    emit(board["staff"], "board:mode", {"mode": "private"})
+    emit(board["staff"], "board:reveal", {"lane": "Highlights"})
+    post(board["ada"], "already revealed", lane="Highlights")
+    post(board["ada"], "still private", lane="Blockers")
+    drain(board["bea"])
+    emit(board["staff"], "board:mode", {"mode": "open"})
+    opened = drain(board["bea"])["board:mode"][0]
+    assert opened["mode"] == "open"
+    assert [c["text"] for c in opened["reflections"]] == ["still private"]

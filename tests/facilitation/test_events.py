@@ -269,3 +269,24 @@ def test_logged_in_facilitator_cookie_connects(app, live, room):
     socket = live.connect({"session_id": room["session"].id}, flask_client=client)
     assert socket.is_connected("/live")
     assert emit(socket, "timer:control", {"action": "start"})["ok"] is True
+
+
+def test_projector_hears_presence_counts_but_never_names(live, room, make):
+    session = room["session"]
+    projector = live.connect({"session_id": session.id, "view_token": session.view_token})
+    drain(projector)
+    live.participant(room["participant_token"])
+    presence = drain(projector)["presence"][-1]
+    assert presence["online"] == 1 and "people" not in presence
+
+
+def test_staff_agenda_carries_actual_minutes_so_far(live, room):
+    staff = live.staff(room["staff_token"], room["session"].id)
+    emit(staff, "timer:control", {"action": "start"})
+    emit(staff, "timer:control", {"action": "next"})
+    again = live.staff(room["staff_token"], room["session"].id)
+    segments = drain(again)["state"][0]["agenda"]["segments"]
+    assert 0 <= segments[0]["actual_min"] < 0.5
+    assert segments[1]["actual_min"] is not None
+    participant = live.participant(room["participant_token"])
+    assert "actual_min" not in drain(participant)["state"][0]["agenda"]["segments"][0]
