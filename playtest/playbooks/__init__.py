@@ -1,0 +1,1 @@
+"""Playbooks: markdown documents that script a playtest's sessions."""
