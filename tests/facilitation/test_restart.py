@@ -43,6 +43,11 @@ class Watcher:
                 self.changed.wait(left)
 
     def call(self, event: str, payload: dict) -> dict:
+        # `state` is emitted inside the server's connect handler, so it can arrive a moment
+        # before this client counts /live as connected (browsers buffer until then).
+        deadline = time.monotonic() + 30
+        while "/live" not in self.client.namespaces and time.monotonic() < deadline:
+            time.sleep(0.05)
         return self.client.call(event, payload, namespace="/live", timeout=10)
 
     def close(self) -> None:
