@@ -11,24 +11,34 @@ import logging
 from collections.abc import Callable, Iterable
 
 from flask import current_app, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, socketio
 from playtest.facilitation.services import Viewer
+from playtest.i18n import select_locale, viewer_language
+from playtest.models import Attendance
 
 NAMESPACE = "/live"
 log = logging.getLogger(__name__)
 
 # sid -> Viewer for sockets connected to this process (set at connect, dropped at disconnect).
 _viewers: dict[str, Viewer] = {}
+# sid -> the language its person reads (acks speak it): set at connect, else at first event.
+_languages: dict[str, str] = {}
 
 
-def remember(sid: str, viewer: Viewer) -> None:
+def remember(sid: str, viewer: Viewer, language: str | None = None) -> None:
+    """Keep who this socket is (and, when known at connect, its language) for its events."""
     _viewers[sid] = viewer
+    if language:
+        _languages[sid] = language
 
 
 def forget(sid: str) -> Viewer | None:
+    _languages.pop(sid, None)
     return _viewers.pop(sid, None)
 
 
@@ -48,10 +58,15 @@ def live_event(name: str) -> Callable:
         @functools.wraps(handler)
         def wrapper(payload: object = None, *extra: object) -> dict:
             viewer = _viewers.get(request.sid)
+            # Messages in the ack are in the sender's language, whoever else is in the room.
+            with force_locale(_language(viewer)):
+                return answer(viewer, payload, extra)
+
+        def answer(viewer: Viewer | None, payload: object, extra: tuple) -> dict:
             if viewer is None:
-                return error_ack(ErrorCode.FORBIDDEN, "Not connected to a session.")
+                return error_ack(ErrorCode.FORBIDDEN, _("Not connected to a session."))
             if not isinstance(payload, dict) or extra:
-                return error_ack(ErrorCode.INVALID, "The payload must be one JSON object.")
+                return error_ack(ErrorCode.INVALID, _("The payload must be one JSON object."))
             try:
                 return {"ok": True, **handler(viewer, payload)}
             except ActionError as exc:
@@ -62,16 +77,33 @@ def live_event(name: str) -> Callable:
                 log.exception("database unavailable during %s", name)
                 return error_ack(
                     ErrorCode.UNAVAILABLE,
-                    "Could not save just now. It will be sent again automatically.",
+                    _("Could not save just now. It will be sent again automatically."),
                 )
             except Exception:  # never let a bad payload take the handler down
                 db.session.rollback()
                 log.exception("unexpected error in %s", name)
-                return error_ack(ErrorCode.INVALID, "That could not be done.")
+                return error_ack(ErrorCode.INVALID, _("That could not be done."))
 
         return wrapper
 
     return decorate
+
+
+def _language(viewer: Viewer | None) -> str:
+    """This socket's language: the participant's (Attendance.language), else the handshake's."""
+    if viewer is None:
+        return select_locale()
+    language = _languages.get(request.sid)
+    if language is None:
+        try:
+            attendance = (
+                db.session.get(Attendance, viewer.attendance_id) if viewer.attendance_id else None
+            )
+        except (OperationalError, DBAPIError):
+            db.session.rollback()  # the handler will say the database is away; ask again later
+            return select_locale()
+        language = _languages[request.sid] = viewer_language(attendance)
+    return language
 
 
 def deliver(deliveries: Iterable) -> None:

@@ -23,6 +23,7 @@ from playtest.facilitation.services import (
     require_open,
     session_document,
 )
+from playtest.i18n import canonical_lane
 from playtest.models import Attendance, Reflection, ReflectionGroup, Session, Vote
 from playtest.security import looks_personal, take_post_allowance
 
@@ -62,14 +63,26 @@ def _authors(session_id: int) -> dict[int, tuple[int, str, str]]:
     return {r.participant_id: (r.id, r.display_name, r.role) for r in rows}
 
 
-# The posting hot path runs these for every card: built once, so SQLAlchemy neither rebuilds
-# the expression nor recomputes its cache key per call.
+# Built once, since the posting hot path runs them for every card: SQLAlchemy then neither
+# rebuilds the expressions nor recomputes their cache keys per call.
 _AUTHOR = sa.select(Attendance.id, Attendance.display_name, Attendance.role).where(
     Attendance.session_id == sa.bindparam("session_id"),
     Attendance.participant_id == sa.bindparam("participant_id"),
 )
-_SESSION_WITH_AUTHOR = (
-    sa.select(Session, Attendance.id, Attendance.display_name, Attendance.role)
+_CARD_ID_BY_CLIENT_ID = sa.select(Reflection.id).where(
+    Reflection.participant_id == sa.bindparam("participant_id"),
+    Reflection.client_id == sa.bindparam("client_id"),
+)
+# Posting's one read: the session, the author's attendance, and the card this participant
+# already sent with this client_id if any (found by its unique key, so at most one row).
+_POSTING_CONTEXT = (
+    sa.select(
+        Session,
+        Attendance.id.label("attendance_id"),
+        Attendance.display_name,
+        Attendance.role,
+        Reflection.id.label("original_id"),
+    )
     .outerjoin(
         Attendance,
         sa.and_(
@@ -77,11 +90,14 @@ _SESSION_WITH_AUTHOR = (
             Attendance.participant_id == sa.bindparam("participant_id"),
         ),
     )
+    .outerjoin(
+        Reflection,
+        sa.and_(
+            Reflection.participant_id == sa.bindparam("participant_id"),
+            Reflection.client_id == sa.bindparam("client_id"),
+        ),
+    )
     .where(Session.id == sa.bindparam("session_id"))
-)
-_CARD_BY_CLIENT_ID = sa.select(Reflection).where(
-    Reflection.participant_id == sa.bindparam("participant_id"),
-    Reflection.client_id == sa.bindparam("client_id"),
 )
 
 
@@ -90,12 +106,6 @@ def _author(session_id: int, participant_id: int) -> tuple[int, str, str] | None
         _AUTHOR, {"session_id": session_id, "participant_id": participant_id}
     ).first()
     return tuple(row) if row else None
-
-
-def _card_by_client_id(participant_id: int, client_id: str) -> Reflection | None:
-    return db.session.scalar(
-        _CARD_BY_CLIENT_ID, {"participant_id": participant_id, "client_id": client_id}
-    )
 
 
 def card_payload(
@@ -259,37 +269,47 @@ def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
 def post_reflection(viewer: Viewer, payload: dict) -> Posted:
     """Post a card exactly once per client_id, with the payloads to send once it is saved.
 
-    This is the posting hot path, so a new card costs one read (session and author), the
-    INSERT and the COMMIT. A resend is recognised by the (participant, client_id) unique
-    constraint instead of a lookup first, and answered with the original card even when the
-    card could not be posted now. The payloads are built between INSERT and COMMIT from the
-    rows this transaction read and wrote, so nothing is read back after committing; the
-    caller sends them only after this returns, i.e. once the card is saved.
+    This is the posting hot path: a new card costs one read (session, author and any card
+    already sent with this client_id), the INSERT and the COMMIT. The payloads are built
+    between INSERT and COMMIT from the rows this transaction read and wrote, so nothing is
+    read back after committing; the caller sends them only after this returns, i.e. once
+    the card is saved.
     """
     require(viewer, "participant")
     client_id = _client_id(payload.get("client_id"))
-    try:
-        session, author = _session_and_author_for_write(viewer)
-        card = _new_card(viewer, session, client_id, payload)
-    except ActionError:
-        original = _card_by_client_id(viewer.participant_id, client_id)
-        if original is None:
-            raise
+    row = db.session.execute(
+        _POSTING_CONTEXT,
+        {
+            "session_id": viewer.session_id,
+            "participant_id": viewer.participant_id,
+            "client_id": client_id,
+        },
+    ).first()
+    original_id = row.original_id if row else _card_id_by_client_id(viewer, client_id)
+    if original_id is not None:  # a resend: answered with the original card
+        original = db.session.get(Reflection, original_id)
         return Posted(original, False, author_view(original), [])
-    db.session.add(card)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Sent before, or the same client_id raced in on another connection: the original.
-        db.session.rollback()
-        original = _card_by_client_id(viewer.participant_id, client_id)
-        return Posted(original, False, author_view(original), [])
+    if row is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    session = row.Session
+    require_open(session)
+    author = None
+    if row.attendance_id is not None:
+        author = (row.attendance_id, row.display_name, row.role)
+    card = _new_card(viewer, session, client_id, payload)
     if not take_post_allowance(viewer.participant_id):
-        db.session.rollback()
         raise ActionError(
             ErrorCode.RATE_LIMITED,
             _("You are posting very fast. Wait a moment, then try again."),
         )
+    db.session.add(card)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same client_id raced in on another connection: answer with the winner.
+        db.session.rollback()
+        winner = db.session.get(Reflection, _card_id_by_client_id(viewer, client_id))
+        return Posted(winner, False, author_view(winner), [])
     posted = Posted(
         card,
         True,
@@ -300,17 +320,10 @@ def post_reflection(viewer: Viewer, payload: dict) -> Posted:
     return posted
 
 
-def _session_and_author_for_write(viewer: Viewer) -> tuple[Session, tuple[int, str, str] | None]:
-    """The viewer's open session and their (attendance id, name, role), in one query."""
-    row = db.session.execute(
-        _SESSION_WITH_AUTHOR,
-        {"session_id": viewer.session_id, "participant_id": viewer.participant_id},
-    ).first()
-    if row is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
-    session, *author = row
-    require_open(session)
-    return session, tuple(author) if author[0] is not None else None
+def _card_id_by_client_id(viewer: Viewer, client_id: str) -> int | None:
+    return db.session.scalar(
+        _CARD_ID_BY_CLIENT_ID, {"participant_id": viewer.participant_id, "client_id": client_id}
+    )
 
 
 def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -> Reflection:
@@ -318,7 +331,10 @@ def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -
     document = session_document(session)
     lane = payload.get("lane")
     if lane not in document["lanes"]:
-        raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+        # A lane named in the paired playbook's language is stored under the round's own name.
+        lane = canonical_lane(session, lane)
+        if lane is None:
+            raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
     text = _clean_text(payload.get("text"))
     anonymous = payload.get("anonymous", False)
     if not isinstance(anonymous, bool):
@@ -471,7 +487,8 @@ def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
     """Show one lane's cards to everyone in private mode; returns the newly visible cards."""
     require(viewer, "facilitator")
     session = _session_for_write(viewer)
-    if lane not in session_document(session)["lanes"]:
+    lane = canonical_lane(session, lane)  # either language's name for it
+    if lane is None:
         raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
     if lane not in (session.revealed_lanes or []):
         session.revealed_lanes = [*(session.revealed_lanes or []), lane]

@@ -21,6 +21,7 @@ from playtest.facilitation.services import (
     require_open,
     session_document,
 )
+from playtest.i18n import canonical_role, role_label
 from playtest.models import Attendance, Case, CaseEvent, Rating, Session
 from playtest.security import looks_personal, take_post_allowance
 
@@ -166,13 +167,16 @@ def handoff(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         return event.case, False
     session = _session(viewer)
     case = _case_in_round(session, payload.get("case_id"))
-    to_role = payload.get("to_role")
-    if to_role not in session_document(session)["roles"]:
+    to_role = canonical_role(session, payload.get("to_role"))  # either language's name
+    if to_role is None:
         raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
     if case.status == "answered":
         raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
     if to_role == case.holder_role:
-        raise ActionError(ErrorCode.INVALID, _("That case is already with %(role)s.", role=to_role))
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("That case is already with %(role)s.", role=role_label(session, to_role)),
+        )
     reason = _text(payload.get("reason"), 500, _("reason"))
     _throttle(viewer)
     _append(

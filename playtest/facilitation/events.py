@@ -11,6 +11,7 @@ from playtest.board.services import attendance_room, session_room, staff_room
 from playtest.extensions import db, socketio
 from playtest.facilitation import services as live
 from playtest.facilitation.snapshot import state
+from playtest.i18n import viewer_language
 from playtest.models import Session
 from playtest.realtime import NAMESPACE, emit_to, forget, live_event, remember, start_heartbeat
 
@@ -55,7 +56,9 @@ def on_connect(auth: object = None) -> None:
         join_room(staff_room(session.id))
     if viewer.attendance_id:
         join_room(attendance_room(viewer.attendance_id))
-    remember(request.sid, viewer)
+    # The language now, from the attendance already in hand: otherwise each socket's first
+    # event (often its only post) would read the attendance again.
+    remember(request.sid, viewer, viewer_language(attendance))
     live.connected(request.sid, viewer, current_app.config["WORKER_ID"])
     start_heartbeat()
     emit("state", state(session, viewer, attendance))

@@ -25,6 +25,7 @@ from playtest.errors import ActionError
 from playtest.extensions import db, limiter
 from playtest.facilitation import services as live
 from playtest.facilitation.forms import ActionForm, JoinForm, PlaytestForm, RoundForm, ScheduleForm
+from playtest.i18n import current_language, localized_document, role_label
 from playtest.models import Playbook, Playtest, Round, Session
 
 bp = Blueprint("facilitation", __name__)
@@ -164,11 +165,12 @@ def console(session_id: int):
     projector_link = url_for(
         "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
     )
+    doc = localized_document(session)
     return render_template(
         "facilitation/console.html",
         session=session,
-        doc=live.session_document(session),
-        agenda=live.session_agenda(session),
+        doc=doc,
+        agenda=doc["sessions"][session.number - 1],
         join_link=join_url(session),
         projector_link=projector_link,
         qr=qr_svg(session, 4),
@@ -184,7 +186,7 @@ def projector(session_id: int):
     return render_template(
         "facilitation/projector.html",
         session=session,
-        doc=live.session_document(session),
+        doc=localized_document(session),
         view_token=key if not current_user.is_authenticated else "",
         join_link=join_url(session),
         qr=qr_svg(session, 10),
@@ -220,7 +222,7 @@ def join(code: str):
         return _participant_view(session, attendance, request.cookies.get(session_cookie))
     if session.status == "finished":
         abort(410)
-    doc = live.session_document(session)
+    doc = localized_document(session)  # roles in this person's language; join maps them back
     form = JoinForm()
     form.role.choices = [(r, r) for r in doc["roles"]] or [("", _("Participant"))]
     if not doc["roles"]:
@@ -234,7 +236,7 @@ def join(code: str):
                 form.display_name.data,
                 form.role.data or "",
                 previous,
-                str(request.accept_languages.best_match(["en", "fr"]) or "en"),
+                current_language(),  # the page's language: their choice, else the browser's
             )
         except ActionError as exc:
             form.display_name.errors.append(exc.message)
@@ -264,12 +266,18 @@ def join(code: str):
 
 
 def _participant_view(session: Session, attendance, token: str):
+    language = current_language()
+    if attendance.language != language:
+        # They switched language on this page: the live session follows (state, acks).
+        attendance.language = language
+        db.session.commit()
     response = make_response(
         render_template(
             "facilitation/participant.html",
             session=session,
-            doc=live.session_document(session),
+            doc=localized_document(session, language),
             attendance=attendance,
+            role=role_label(session, attendance.role),
             token=token,
         )
     )

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from playtest import config
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.facilitation import clock as clockmath
+from playtest.i18n import DEFAULT_ROLE, canonical_role
 from playtest.models import (
     Attendance,
     AuditEntry,
@@ -172,29 +174,22 @@ def session_by_code(code: str) -> Session:
     return session
 
 
-# Stored playbook versions never change, so each process decodes a document once. Keyed by
-# id *and* content hash: ids start again in a new database, content hashes do not.
-_documents: dict[tuple[int, str], dict] = {}
-
-
 def session_document(session: Session) -> dict:
     """The playbook document (parser.playbook_to_dict) this session runs.
 
-    Every card and case event needs it: one small query per database session (memoised by
-    round) instead of loading the round and the whole playbook row each time.
+    Every card and case event needs it, so each app remembers which playbook version each
+    round runs and each version's document: a round's version is fixed when the round is
+    created and a stored version never changes, so neither goes stale, and the hot paths
+    skip loading the round and the whole playbook row (and decoding its JSON) every time.
     """
-    memo = db.session.info.setdefault("playbook_documents", {})
-    document = memo.get(session.round_id)
+    versions = current_app.extensions.setdefault("playtest.round_playbooks", {})
+    documents = current_app.extensions.setdefault("playtest.playbook_documents", {})
+    playbook_id = versions.get(session.round_id)
+    if playbook_id is None:
+        playbook_id = versions[session.round_id] = session.round.playbook_id
+    document = documents.get(playbook_id)
     if document is None:
-        key = db.session.execute(
-            sa.select(Playbook.id, Playbook.content_hash)
-            .join(Round, Round.playbook_id == Playbook.id)
-            .where(Round.id == session.round_id)
-        ).one()
-        document = _documents.get(tuple(key))
-        if document is None:
-            document = _documents[tuple(key)] = db.session.get(Playbook, key.id).document
-        memo[session.round_id] = document
+        document = documents[playbook_id] = db.session.get(Playbook, playbook_id).document
     return document
 
 
@@ -235,11 +230,13 @@ def join(
             ErrorCode.INVALID,
             _("Enter a display name (up to %(n)d characters).", n=config.DISPLAY_NAME_MAX_CHARS),
         )
-    roles = session_document(session)["roles"]
-    if roles and role not in roles:
-        raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
-    if not roles:
-        role = role or _("Participant")
+    if session_document(session)["roles"]:
+        # A role named in the paired playbook's language is stored under the round's own name.
+        role = canonical_role(session, role)
+        if role is None:
+            raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
+    else:
+        role = role or DEFAULT_ROLE  # a key, shown translated
     previous = attendance_for_token(previous_token) if previous_token else None
     playtest_id = session.round.playtest_id
     token = secrets.token_urlsafe(32)

@@ -1,11 +1,22 @@
-"""The `state` snapshot a client gets on every (re)connect, and from GET /sessions/<id>/state."""
+"""The `state` snapshot a client gets on every (re)connect, and from GET /sessions/<id>/state.
+
+Each viewer gets it in their own language (a participant's Attendance.language, else the
+request's locale). In a round whose playbook is paired with its version in the other language,
+`lanes`, `session.roles`, `session.questions` and the agenda's texts are the viewer's
+language's, paired by position with the round's own playbook; `lane_keys` and
+`session.role_keys` give the canonical names (the round's own playbook's) in the same order.
+Cards, cases, presence and `me.role` always carry canonical names, so one board is shared:
+a card's `lane` is one of `lane_keys` (and `lane_index` its position). In a single-language
+round the two lists are the same, so a card's `lane` is one of `lanes`, verbatim.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import get_locale
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from playtest import config
+from playtest import config, i18n
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -28,9 +39,9 @@ def actual_minutes(session: Session) -> dict[int, float]:
     return totals
 
 
-def agenda_payload(session: Session, viewer: live.Viewer) -> dict:
+def agenda_payload(session: Session, viewer: live.Viewer, document: dict) -> dict:
     """Segments for this session; facilitator notes and actual minutes only for staff."""
-    agenda = live.session_agenda(session)
+    agenda = document["sessions"][session.number - 1]
     actual = actual_minutes(session) if viewer.is_staff else {}
     segments = []
     for index, seg in enumerate(agenda["segments"]):
@@ -48,13 +59,18 @@ def agenda_payload(session: Session, viewer: live.Viewer) -> dict:
     return {
         "title": agenda["title"],
         "duration": agenda["duration"],
-        "intro_html": live.session_document(session)["intro_html"],
+        "intro_html": document["intro_html"],
         "segments": segments,
     }
 
 
-def session_payload(session: Session) -> dict:
-    document = live.session_document(session)
+def role_labels(document: dict) -> dict[str, str]:
+    """Canonical role -> the reader's name for it (the default role without playbook roles)."""
+    labels = dict(zip(document["role_keys"], document["roles"], strict=True))
+    return labels or {i18n.DEFAULT_ROLE: _("Participant")}
+
+
+def session_payload(session: Session, document: dict, language: str) -> dict:
     round_ = session.round
     return {
         "id": session.id,
@@ -65,6 +81,8 @@ def session_payload(session: Session) -> dict:
         "playtest": {"id": round_.playtest_id, "title": round_.playtest.title},
         "title": document["title"],
         "roles": document["roles"],
+        "role_keys": document["role_keys"],
+        "role_labels": role_labels(document),
         "questions": document["questions"],
         "votes": document["votes"],
         "anonymity": document["anonymity"],
@@ -72,17 +90,20 @@ def session_payload(session: Session) -> dict:
         "revealed_lanes": list(session.revealed_lanes or []),
         "pii_patterns": PII_PATTERN_SOURCES,
         "text_max": config.TEXT_MAX_CHARS,
-        "locale": str(get_locale() or "en"),
+        "locale": language,
     }
 
 
-def me_payload(session: Session, viewer: live.Viewer, attendance: Attendance | None) -> dict | None:
+def me_payload(
+    session: Session, viewer: live.Viewer, attendance: Attendance | None, document: dict
+) -> dict | None:
     if not viewer.is_participant or attendance is None:
         return None
     return {
         "participant_id": viewer.participant_id,
         "display_name": attendance.display_name,
         "role": viewer.role,
+        "role_label": role_labels(document).get(viewer.role, viewer.role),
         "votes_left": board.votes_left(session, viewer.participant_id),
         "voted": list(
             db.session.scalars(
@@ -96,17 +117,26 @@ def me_payload(session: Session, viewer: live.Viewer, attendance: Attendance | N
 
 
 def state(session: Session, viewer: live.Viewer, attendance: Attendance | None = None) -> dict:
-    payload = {
-        "session": session_payload(session),
-        "agenda": agenda_payload(session, viewer),
-        "timer": live.timer(session),
-        "lanes": live.session_document(session)["lanes"],
-        "board_mode": session.board_mode,
-        "reflections": board.visible_cards(session, viewer),
-        "me": me_payload(session, viewer, attendance),
-        "cases": cases.visible_cases(session, viewer),
-        "presence": live.presence(session.id),
-    }
+    """Everything a client needs to draw the session, in the viewer's language."""
+    language = i18n.viewer_language(attendance)
+    document = i18n.localized_document(session, language)
+    reflections = board.visible_cards(session, viewer)
+    keys = document["lane_keys"]
+    for card in reflections:
+        card["lane_index"] = keys.index(card["lane"]) if card["lane"] in keys else None
+    with force_locale(language):
+        payload = {
+            "session": session_payload(session, document, language),
+            "agenda": agenda_payload(session, viewer, document),
+            "timer": live.timer(session),
+            "lanes": document["lanes"],
+            "lane_keys": keys,
+            "board_mode": session.board_mode,
+            "reflections": reflections,
+            "me": me_payload(session, viewer, attendance, document),
+            "cases": cases.visible_cases(session, viewer),
+            "presence": live.presence(session.id),
+        }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)
     else:

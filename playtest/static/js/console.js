@@ -9,6 +9,7 @@ import {
   TimerView,
   authorText,
   batched,
+  formatNumber,
   h,
   pageData,
   readStrings,
@@ -26,6 +27,7 @@ const canControl = data.canControl === "1";
 const client = new LiveClient({ auth: { session_id: sessionId }, staff: true });
 const store = client.store;
 const $ = (selector) => root.querySelector(selector);
+const roleLabel = (role) => client.roleLabel(role);
 
 // --- messages --------------------------------------------------------------------------------
 
@@ -191,7 +193,7 @@ function actualMinutes(index) {
 }
 
 function formatMinutes(minutes) {
-  return minutes < 10 ? minutes.toFixed(1) : String(Math.round(minutes));
+  return formatNumber(minutes, minutes < 10 ? 1 : 0);
 }
 
 function renderAgenda() {
@@ -230,7 +232,7 @@ function renderAgenda() {
         isCurrent ? " " : "",
         segment.title,
         " ",
-        h("span", { class: "pt-agenda__kind", text: `(${segment.kind})` }),
+        h("span", { class: "pt-agenda__kind", text: `(${t(`kind_${segment.kind}`)})` }),
       );
       let time = t("planned_only", { planned: segment.minutes });
       if (actual) {
@@ -269,10 +271,9 @@ function renderNotes() {
 function renderPresence() {
   const presence = store.presence;
   const online = presence.online || 0;
-  $("#pt-online").textContent =
-    online === 0 ? t("nobody_online") : online === 1 ? t("online_one") : t("online_n", { n: online });
+  $("#pt-online").textContent = online === 0 ? t("nobody_online") : t.count("online", online);
   const byRole = new Map();
-  for (const role of store.session?.roles || []) byRole.set(role, []);
+  for (const role of store.session?.role_keys || []) byRole.set(role, []);
   for (const person of presence.people || []) {
     if (!byRole.has(person.role)) byRole.set(person.role, []);
     byRole.get(person.role).push(person.display_name);
@@ -281,7 +282,10 @@ function renderPresence() {
   for (const [role, names] of byRole) {
     if (!names.length) continue;
     blocks.push(
-      h("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1", text: `${role} (${names.length})` }),
+      h("h3", {
+        class: "govuk-heading-s govuk-!-margin-bottom-1",
+        text: `${roleLabel(role)} (${names.length})`,
+      }),
       h("ul", { class: "govuk-list pt-people" }, names.map((name) => h("li", { text: name }))),
     );
   }
@@ -315,7 +319,8 @@ function renderCounts() {
   const progress = store.ratingProgress || { before: 0, after: 0, participants: 0 };
   const closed = store.closedPhases;
   for (const phase of ["before", "after"]) {
-    let text = t("of_participants", { n: progress[phase] || 0, m: progress.participants || 0 });
+    const joined = progress.participants || 0;
+    let text = t.count("of_participants", joined, { n: progress[phase] || 0, m: joined });
     if (closed.includes(phase)) text += ` (${t("phase_closed")})`;
     $(`#pt-count-${phase}`).textContent = text;
     const button = root.querySelector(`button[data-phase=${phase}]`);
@@ -400,9 +405,8 @@ function updateCard(li, card) {
   group.hidden = !card.group;
   group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
   li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t);
-  li.querySelector(".pt-card__votes").textContent =
-    card.votes === 1 ? t("votes_one") : t("votes_n", { n: card.votes || 0 });
+  li.querySelector(".pt-card__author").textContent = authorText(card, t, false, roleLabel);
+  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
   li.querySelector(".pt-card__flag").hidden = !card.pii_flag;
   if (!canControl) return;
   const box = li.querySelector("[data-action=select]");
@@ -424,7 +428,7 @@ function updateCard(li, card) {
 function renderBoard() {
   for (const id of selected) if (!store.cards.has(id)) selected.delete(id);
   const cards = [...store.cards.values()].map((card) => ({ ...card, key: String(card.id) }));
-  renderLanes(board, store.lanes, cards, t, { create: createCard, update: updateCard });
+  renderLanes(board, client.laneList(), cards, t, { create: createCard, update: updateCard });
   const isPrivate = store.boardMode === "private";
   $("#pt-mode-text").textContent = isPrivate ? t("mode_private") : t("mode_open");
   for (const section of board.querySelectorAll("section[data-lane]")) {
@@ -481,7 +485,7 @@ async function group(title) {
   if (!ack) return;
   selected.clear();
   groupForm.reset();
-  showDone(title ? t("grouped", { n: ids.length, title }) : t("ungrouped", { n: ids.length }));
+  showDone(title ? t.count("grouped", ids.length, { title }) : t.count("ungrouped", ids.length));
   render();
 }
 
@@ -565,7 +569,7 @@ function updateCaseRow(row, item) {
       text: item.status === "answered" ? t("answered") : t("open"),
     }),
   );
-  cells[3].textContent = item.status === "open" ? item.holder_role : "";
+  cells[3].textContent = item.status === "open" ? roleLabel(item.holder_role) : "";
   cells[4].textContent = String(item.handoffs || 0);
   const minutes = answerMinutes(item);
   cells[5].textContent = minutes === null ? "" : formatMinutes(minutes);
@@ -614,7 +618,7 @@ const render = batched(() => {
   $("#pt-offline").hidden = store.connected || !everConnected;
   if (store.refused) {
     clearMessages();
-    showProblem(store.refused);
+    showProblem(t("refused"));
   }
   // For tests and styling: connecting | live | offline.
   root.dataset.state = !store.ready ? "connecting" : store.connected ? "live" : "offline";

@@ -26,12 +26,44 @@ export function readStrings(id = "pt-strings") {
   }
 }
 
-/** A translator over `strings`: t("votes_left", {n: 3}) fills {n} placeholders. */
-export function translator(strings) {
-  return (key, vars = {}) => {
+/** The page's language (the server renders it on <html lang>), for plurals and numbers. */
+export function pageLocale() {
+  return document.documentElement.lang || "en";
+}
+
+/**
+ * A translator over `strings`: t("votes_left", {n: 3}) fills {n} placeholders.
+ * t.count("votes", n) picks `votes_one` or `votes_n` by the page language's plural rules
+ * (French says "0 carte", English "0 cards").
+ */
+export function translator(strings, locale = pageLocale()) {
+  let rules;
+  try {
+    rules = new Intl.PluralRules(locale);
+  } catch {
+    rules = new Intl.PluralRules("en");
+  }
+  const t = (key, vars = {}) => {
     const text = strings[key] ?? key;
     return text.replace(/\{(\w+)\}/g, (match, name) => (name in vars ? String(vars[name]) : match));
   };
+  t.count = (key, n, vars = {}) => {
+    const one = `${key}_one`;
+    return t(rules.select(n) === "one" && one in strings ? one : `${key}_n`, { n, ...vars });
+  };
+  return t;
+}
+
+/** A number in the page's language: 3.5 reads "3.5" in English and "3,5" in French. */
+export function formatNumber(value, fractionDigits = 0, locale = pageLocale()) {
+  try {
+    return new Intl.NumberFormat(locale, {
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    }).format(value);
+  } catch {
+    return value.toFixed(fractionDigits);
+  }
 }
 
 /** Build an element: attributes as given, children as nodes or text (never parsed as HTML). */
@@ -161,6 +193,7 @@ export class LiveClient extends EventTarget {
     this.votesKey = storageKey ? `playtest:votes:${storageKey}` : null;
     this.flushing = false;
     this.flushAgain = false;
+    this.inFlight = null;
     this.retryTimer = null;
     this.store = {
       ready: false,
@@ -168,7 +201,8 @@ export class LiveClient extends EventTarget {
       refused: null,
       session: null,
       agenda: { segments: [] },
-      lanes: [],
+      lanes: [], // lane names in this viewer's language
+      laneKeys: [], // the canonical names cards carry, same order
       boardMode: "open",
       revealedLanes: [],
       cards: new Map(),
@@ -279,6 +313,7 @@ export class LiveClient extends EventTarget {
     s.session = state.session;
     s.agenda = state.agenda || { segments: [] };
     s.lanes = state.lanes || [];
+    s.laneKeys = state.lane_keys || s.lanes;
     s.boardMode = state.board_mode || "open";
     s.revealedLanes = state.session?.revealed_lanes || [];
     s.me = state.me || null;
@@ -365,6 +400,17 @@ export class LiveClient extends EventTarget {
     return timer.remaining_s ?? null; // frozen while paused, full budget before the start
   }
 
+  /** Lanes as {key, label}: `key` is what cards carry, `label` the viewer's name for it. */
+  laneList() {
+    const { lanes, laneKeys } = this.store;
+    return laneKeys.map((key, index) => ({ key, label: lanes[index] ?? key }));
+  }
+
+  /** A canonical role (on cards, cases, presence) in this viewer's language. */
+  roleLabel(role) {
+    return this.store.session?.role_labels?.[role] ?? role;
+  }
+
   segment(index = this.store.timer?.segment_index ?? 0) {
     return this.store.agenda?.segments?.[index] || null;
   }
@@ -436,12 +482,15 @@ export class LiveClient extends EventTarget {
         const [item] = this.outbox();
         if (!item) break;
         let ack;
+        this.inFlight = item; // sent, not yet acknowledged (the room may already echo it)
         try {
           ack = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(item.event, item.payload);
         } catch {
           // No answer (timed out or the socket dropped): keep it and try again.
           this.retryLater(RETRY_DELAY_MS.timeout);
           break;
+        } finally {
+          this.inFlight = null;
         }
         const code = ack?.ok === false ? ack.error?.code : null;
         if (code && RETRY_CODES.has(code)) {
@@ -528,25 +577,28 @@ export function orderCards(cards, byVotes = false) {
   return list.flat();
 }
 
-/** The lane <section>s of a board container, created for lanes the template did not render. */
+/**
+ * The lane <section>s of a board container, keyed by canonical lane name (`data-lane`),
+ * created for lanes the template did not render. `lanes` is client.laneList().
+ */
 export function laneSections(board, lanes, t) {
   const sections = new Map();
   for (const section of board.querySelectorAll("section[data-lane]")) {
     sections.set(section.dataset.lane, section);
   }
-  lanes.forEach((lane, index) => {
-    if (sections.has(lane)) return;
+  lanes.forEach(({ key, label }, index) => {
+    if (sections.has(key)) return;
     const id = `lane-${index + 1}`;
     const section = h(
       "section",
-      { class: "pt-lane", "aria-labelledby": id, dataset: { lane } },
-      h("h2", { class: "pt-lane__title", id, text: lane }),
-      h("p", { class: "pt-lane__count", text: t("cards_n", { n: 0 }) }),
+      { class: "pt-lane", "aria-labelledby": id, dataset: { lane: key } },
+      h("h2", { class: "pt-lane__title", id, text: label }),
+      h("p", { class: "pt-lane__count", text: t.count("cards", 0) }),
       h("ul", { class: "pt-lane__cards" }),
       h("p", { class: "pt-lane__empty", text: t("lane_empty") }),
     );
     board.append(section);
-    sections.set(lane, section);
+    sections.set(key, section);
   });
   return sections;
 }
@@ -560,20 +612,19 @@ export function renderLanes(board, lanes, cards, t, { create, update, byVotes = 
     counts[lane] = laneCards.length;
     const list = section.querySelector(".pt-lane__cards");
     reconcile(list, laneCards, (card) => card.key, create, update);
-    section.querySelector(".pt-lane__count").textContent =
-      laneCards.length === 1 ? t("cards_one") : t("cards_n", { n: laneCards.length });
+    section.querySelector(".pt-lane__count").textContent = t.count("cards", laneCards.length);
     section.querySelector(".pt-lane__empty").hidden = laneCards.length > 0;
   }
   return counts;
 }
 
-/** The author line of a card: a name and role, or "Anonymous". */
-export function authorText(card, t, mine = false) {
+/** The author line of a card: a name and role (in the viewer's language), or "Anonymous". */
+export function authorText(card, t, mine = false, roleLabel = (role) => role) {
   if (!card.author || card.anonymous) {
     return mine ? t("you_anonymous") : t("anonymous");
   }
   const who = mine ? t("you") : card.author.display_name || t("someone");
-  return card.author.role ? `${who} · ${card.author.role}` : who;
+  return card.author.role ? `${who} · ${roleLabel(card.author.role)}` : who;
 }
 
 // --- the countdown ---------------------------------------------------------------------------
@@ -634,7 +685,7 @@ export class TimerView {
       else if (timer.status === "paused") this.say(t("timer_paused"));
       else if (String(timer.segment_index) !== oldIndex || this.lastKey.endsWith("not_started")) {
         const minutes = Math.round((this.client.remaining() || 0) / 60);
-        this.say(t("now_segment", { title: segment?.title || "", minutes }));
+        this.say(t.count("now_segment", minutes, { title: segment?.title || "", minutes }));
       } else if (timer.status === "running") this.say(t("timer_resumed"));
     }
     this.lastKey = key;

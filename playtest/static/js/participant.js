@@ -26,6 +26,7 @@ const client = new LiveClient({
 });
 const store = client.store;
 const $ = (selector) => root.querySelector(selector);
+const roleLabel = (role) => client.roleLabel(role);
 
 // --- page chrome: connection, problems, tabs -------------------------------------------------
 
@@ -91,7 +92,7 @@ function renderConnection() {
   const queued = client.outbox().length;
   if (store.connected && queued === 0) statusLine.textContent = "";
   else if (!store.connected && queued > 0) {
-    statusLine.textContent = queued === 1 ? t("queued_one") : t("queued_n", { n: queued });
+    statusLine.textContent = t.count("queued", queued);
   }
 }
 
@@ -195,6 +196,9 @@ function boardCards() {
   }
   for (const item of effects.adds) {
     if (delivered.has(item.client_id)) continue;
+    // The room's copy of a card arrives just before its ack (and without its client_id):
+    // do not show the card twice in between.
+    if (item.client_id === client.inFlight?.client_id && echoed(item.payload)) continue;
     cards.push({
       key: `pending-${item.client_id}`,
       pending: true,
@@ -208,6 +212,16 @@ function boardCards() {
     });
   }
   return { cards, effects };
+}
+
+/** Whether the room's copy of this just-sent card is already on the board. */
+function echoed(payload) {
+  const me = store.me?.participant_id;
+  for (const card of store.cards.values()) {
+    if (card.client_id || card.lane !== payload.lane || card.text !== payload.text) continue;
+    if (card.anonymous || card.author?.participant_id === me) return true;
+  }
+  return false;
 }
 
 function votesRemaining(effects) {
@@ -316,9 +330,8 @@ function updateCard(li, card, votesLeftNow) {
   group.hidden = !card.group;
   group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
   li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t, card.mine);
-  li.querySelector(".pt-card__votes").textContent =
-    card.votes === 1 ? t("votes_one") : t("votes_n", { n: card.votes || 0 });
+  li.querySelector(".pt-card__author").textContent = authorText(card, t, card.mine, roleLabel);
+  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
 
   const actions = li.querySelector(".pt-card__actions");
   const isEditing = editing.has(card.id);
@@ -352,7 +365,7 @@ function updateCard(li, card, votesLeftNow) {
 function renderBoard() {
   const { cards, effects } = boardCards();
   const left = votesRemaining(effects);
-  renderLanes(board, store.lanes, cards, t, {
+  renderLanes(board, client.laneList(), cards, t, {
     create: createCard,
     update: (li, card) => updateCard(li, card, left),
     byVotes: sortByVotes.checked,
@@ -492,7 +505,7 @@ let countTimer = null;
 function updateCount() {
   const max = Number(textArea.getAttribute("maxlength")) || 500;
   const left = max - textArea.value.length;
-  const message = left === 1 ? t("chars_left_one") : t("chars_left_n", { n: left });
+  const message = t.count("chars_left", left);
   counter.textContent = message;
   clearTimeout(countTimer);
   // Screen readers hear the count once typing pauses, and only near the limit.
@@ -692,8 +705,8 @@ function createCase(view) {
 function caseMeta(view) {
   const parts = [];
   if (view.case_type) parts.push(t("case_type_is", { type: view.case_type }));
-  if (view.status === "open") parts.push(t("case_with", { role: view.holder_role }));
-  parts.push(view.handoffs === 1 ? t("handoffs_one") : t("handoffs_n", { n: view.handoffs || 0 }));
+  if (view.status === "open") parts.push(t("case_with", { role: roleLabel(view.holder_role) }));
+  parts.push(t.count("handoffs", view.handoffs || 0));
   if (view.status === "answered" && view.outcome) parts.push(t("outcome_is", { outcome: view.outcome }));
   return parts.join(" · ");
 }
@@ -712,7 +725,7 @@ function updateCase(li, view) {
     const last = view.pendingActions.at(-1);
     waiting =
       last.event === "case:handoff"
-        ? t("handoff_waiting", { role: last.payload.to_role })
+        ? t("handoff_waiting", { role: roleLabel(last.payload.to_role) })
         : t("answer_waiting");
   }
   status.hidden = !waiting;
@@ -734,11 +747,12 @@ function updateCase(li, view) {
   handoffForm.hidden = open !== "handoff";
   answerForm.hidden = open !== "answer";
   const select = handoffForm.querySelector("select");
-  const roles = (store.session?.roles || []).filter((role) => role !== view.holder_role);
+  // Values are the canonical roles; each person reads them in their own language.
+  const roles = (store.session?.role_keys || []).filter((role) => role !== view.holder_role);
   const signature = roles.join("\n");
   if (select.dataset.roles !== signature) {
     const chosen = select.value;
-    select.replaceChildren(...roles.map((role) => h("option", { value: role, text: role })));
+    select.replaceChildren(...roles.map((role) => h("option", { value: role, text: roleLabel(role) })));
     if (roles.includes(chosen)) select.value = chosen;
     select.dataset.roles = signature;
   }
@@ -865,7 +879,7 @@ function renderRatings() {
     const count = Object.keys(saved).length;
     if (pending.has(phase)) status.textContent = t("waiting_to_send");
     else if (dirty.has(phase)) status.textContent = t("ratings_unsaved");
-    else if (count) status.textContent = t("ratings_saved", { n: count });
+    else if (count) status.textContent = t.count("ratings_saved", count);
     else status.textContent = "";
   }
 }
@@ -901,7 +915,7 @@ function renderSession() {
     for (const control of form.elements) control.disabled = finished;
   }
   const me = store.me;
-  if (me) $("#pt-me").textContent = t("you_are", { name: me.display_name, role: me.role });
+  if (me) $("#pt-me").textContent = t("you_are", { name: me.display_name, role: roleLabel(me.role) });
 }
 
 const render = batched(() => {
@@ -924,4 +938,4 @@ client.addEventListener("change", (event) => {
 
 client.connect();
 // Keep the outbox across reloads: show anything still queued from last time at once.
-if (client.outbox().length) statusLine.textContent = t("queued_n", { n: client.outbox().length });
+if (client.outbox().length) statusLine.textContent = t.count("queued", client.outbox().length);

@@ -47,16 +47,17 @@ function updateCard(li, card) {
   group.hidden = !card.group;
   group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
   li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t);
-  li.querySelector(".pt-card__votes").textContent =
-    card.votes === 1 ? t("votes_one") : t("votes_n", { n: card.votes || 0 });
+  li.querySelector(".pt-card__author").textContent = authorText(card, t, false, (role) =>
+    client.roleLabel(role),
+  );
+  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
 }
 
 function renderBoard() {
   const cards = [...store.cards.values()]
     .filter((card) => client.visibleToRoom(card))
     .map((card) => ({ ...card, key: String(card.id) }));
-  renderLanes(board, store.lanes, cards, t, { create: createCard, update: updateCard, byVotes: false });
+  renderLanes(board, client.laneList(), cards, t, { create: createCard, update: updateCard, byVotes: false });
   const isPrivate = store.boardMode === "private";
   for (const section of board.querySelectorAll("section[data-lane]")) {
     const state = section.querySelector(".pt-lane__state");
@@ -79,7 +80,7 @@ const render = batched(() => {
   if (!store.ready) return;
   timerView.update();
   const online = store.presence.online || 0;
-  $("#pt-online").textContent = online === 1 ? t("online_one") : t("online_n", { n: online });
+  $("#pt-online").textContent = t.count("online", online);
   renderBoard();
 });
 
