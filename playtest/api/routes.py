@@ -116,3 +116,82 @@ def session_state(session_id: int):
     if attendance is None or attendance.session_id != session.id:
         raise ActionError(ErrorCode.FORBIDDEN, _("Send this session's participant token."))
     return jsonify(state(session, live.participant_viewer(attendance), attendance))
+
+
+# --- summary and exports (DESIGN.md §7) ------------------------------------------------------
+
+
+def _ordered_json(data: object, status: int = 200, filename: str | None = None):
+    """JSON in the order it was built (lanes in playbook order); NaN is refused, never sent."""
+    import json
+
+    from flask import Response
+
+    response = Response(
+        json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
+        status=status,
+        mimetype="application/json",
+    )
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_table() -> str | None:
+    from playtest.summary.export import TABLES
+
+    table = request.args.get("table")
+    if table is not None and table not in TABLES:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Unknown table. Choose one of: %(tables)s.", tables=", ".join(TABLES)),
+        )
+    return table
+
+
+@bp.get("/playtests/<int:playtest_id>/summary")
+@staff_required()
+def playtest_summary(playtest_id: int):
+    from playtest.summary.services import playtest_summary as summarise
+
+    summary = summarise(playtest_id)
+    if summary is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
+    return _ordered_json(summary)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.json")
+@staff_required()
+def export_json(playtest_id: int):
+    """All tables as {"playtest", "tables": {name: records}}, or one table's records."""
+    from playtest.summary import export
+
+    table = _export_table()
+    data = export.export_json(playtest_id, table)
+    if data is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
+    return _ordered_json(data, filename=export.json_filename(playtest_id, table))
+
+
+@bp.get("/playtests/<int:playtest_id>/export.csv")
+@staff_required()
+def export_csv(playtest_id: int):
+    """One table as CSV; `table` is required (a CSV holds one table), else 422 naming them."""
+    from flask import Response
+
+    from playtest.summary import export
+
+    table = _export_table()
+    if table is None:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)),
+        )
+    text = export.export_csv(playtest_id, table)
+    if text is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{export.csv_filename(playtest_id, table)}"'
+    )
+    return response

@@ -1,5 +1,132 @@
-"""Summary pages, printable report and exports."""
+"""Summary pages, printable report and exports for signed-in staff (facilitators, observers)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from playtest.summary import export
+from playtest.summary.charts import figures
+from playtest.summary.services import playtest_summary
 
 bp = Blueprint("summary", __name__)
+
+# Romano et al. (2006) thresholds for |Cliff's delta|.
+CLIFF_THRESHOLDS = (0.147, 0.33, 0.474)
+
+
+def summary_context(playtest_id: int) -> dict | None:
+    """What the summary page and the report render: the one summary dict and its charts."""
+    summary = playtest_summary(playtest_id)
+    if summary is None:
+        return None
+    return {
+        "summary": summary,
+        "figures": figures(summary),
+        "rounds_by_id": {r["id"]: r for r in summary["rounds"]},
+        "tables": list(export.TABLES),
+    }
+
+
+@bp.get("/playtests/<int:playtest_id>/summary")
+@login_required
+def summary(playtest_id: int):
+    context = summary_context(playtest_id)
+    if context is None:
+        abort(404)
+    return render_template("summary/summary.html", **context)
+
+
+@bp.get("/playtests/<int:playtest_id>/report")
+@login_required
+def report(playtest_id: int):
+    context = summary_context(playtest_id)
+    if context is None:
+        abort(404)
+    return render_template("summary/report.html", standalone=False, **context)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.csv")
+@login_required
+def export_csv(playtest_id: int):
+    table = request.args.get("table", "")
+    if table not in export.TABLES:
+        abort(422, _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)))
+    text = export.export_csv(playtest_id, table)
+    if text is None:
+        abort(404)
+    return _download(text, "text/csv", export.csv_filename(playtest_id, table))
+
+
+@bp.get("/playtests/<int:playtest_id>/export.json")
+@login_required
+def export_json(playtest_id: int):
+    import json
+
+    table = request.args.get("table") or None
+    if table is not None and table not in export.TABLES:
+        abort(422, _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)))
+    data = export.export_json(playtest_id, table)
+    if data is None:
+        abort(404)
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1)
+    return _download(text, "application/json", export.json_filename(playtest_id, table))
+
+
+def _download(text: str, mimetype: str, filename: str) -> Response:
+    response = Response(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- display formatting (numbers stay full precision until here) -----------------------------
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@bp.app_template_filter("num")
+def format_number(value: object, digits: int = 2) -> str:
+    """A number with up to `digits` decimals (trailing zeros dropped); "–" when missing."""
+    if not _finite(value):
+        return "–"
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@bp.app_template_filter("signed")
+def format_signed(value: object, digits: int = 2) -> str:
+    text = format_number(value, digits)
+    return "+" + text if _finite(value) and text not in ("0", "–") and value > 0 else text
+
+
+@bp.app_template_filter("pct")
+def format_percent(value: object) -> str:
+    return "–" if not _finite(value) else f"{value * 100:.0f}%"
+
+
+@bp.app_template_filter("pvalue")
+def format_p(value: object) -> str:
+    if not _finite(value):
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+@bp.app_template_filter("cliff")
+def describe_cliff(value: object) -> str:
+    """Magnitude of Cliff's delta in words (negligible, small, medium, large)."""
+    if not _finite(value):
+        return ""
+    words = (_("negligible"), _("small"), _("medium"))
+    size = abs(value)
+    for limit, word in zip(CLIFF_THRESHOLDS, words, strict=True):
+        if size < limit:
+            return word
+    return _("large")
