@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, PLAYTEST_* environment, then `config` (tests) on top."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
+    app.json.sort_keys = False  # keep lanes and keys in the order the API builds them
     app.config.from_prefixed_env("PLAYTEST")
     if config:
         app.config.update(config)

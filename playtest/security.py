@@ -40,7 +40,7 @@ def looks_personal(text: str) -> bool:
 
 def formula_safe(value: object) -> object:
     """Neutralise spreadsheet formula injection in exported text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
