@@ -124,16 +124,43 @@ def _commit_once(viewer: Viewer, client_id: str, case: Case | None) -> Case:
         return event.case
 
 
-def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
+def _already_done(viewer: Viewer, payload: dict) -> tuple[str, Case | None]:
+    """The action's client_id, and the case if this client_id was already applied (a resend)."""
     require(viewer, "participant")
     client_id = _client_id(payload.get("client_id"))
     event = _replayed_event(viewer, client_id)
-    if event is not None:
-        return event.case, False
+    return client_id, (event.case if event is not None else None)
+
+
+def _open_case_here(viewer: Viewer, payload: dict) -> tuple[Session, Case]:
+    """This session and the still-open case of its round that the payload names."""
+    session = _session(viewer)
+    case = _case_in_round(session, payload.get("case_id"))
+    if case.status == "answered":
+        raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
+    return session, case
+
+
+def _record(viewer: Viewer, session: Session, case: Case, client_id: str, **fields) -> Case:
+    """Append one participant event to the case's log and commit it exactly once."""
+    _throttle(viewer)
+    _append(
+        case,
+        session_id=session.id,
+        participant_id=viewer.participant_id,
+        client_id=client_id,
+        **fields,
+    )
+    return _commit_once(viewer, client_id, case)
+
+
+def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
+    client_id, done = _already_done(viewer, payload)
+    if done is not None:
+        return done, False
     session = _session(viewer)
     label = _text(payload.get("label"), config.LABEL_MAX_CHARS, _("case label"), required=True)
     case_type = _text(payload.get("case_type"), 80, _("case type"))
-    _throttle(viewer)
     case = Case(
         round_id=session.round_id,
         session_id=session.id,
@@ -147,73 +174,49 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     )
     db.session.add(case)
     db.session.flush()
-    _append(
-        case,
-        session_id=session.id,
-        kind="opened",
-        participant_id=viewer.participant_id,
-        client_id=client_id,
-        to_role=viewer.role,
-        at=case.opened_at,
+    opened = _record(
+        viewer, session, case, client_id, kind="opened", to_role=viewer.role, at=case.opened_at
     )
-    return _commit_once(viewer, client_id, case), True
+    return opened, True
 
 
 def handoff(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
-    require(viewer, "participant")
-    client_id = _client_id(payload.get("client_id"))
-    event = _replayed_event(viewer, client_id)
-    if event is not None:
-        return event.case, False
-    session = _session(viewer)
-    case = _case_in_round(session, payload.get("case_id"))
+    client_id, done = _already_done(viewer, payload)
+    if done is not None:
+        return done, False
+    session, case = _open_case_here(viewer, payload)
     to_role = canonical_role(session, payload.get("to_role"))  # either language's name
     if to_role is None:
         raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
-    if case.status == "answered":
-        raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
     if to_role == case.holder_role:
         raise ActionError(
             ErrorCode.INVALID,
             _("That case is already with %(role)s.", role=role_label(session, to_role)),
         )
     reason = _text(payload.get("reason"), 500, _("reason"))
-    _throttle(viewer)
-    _append(
+    changed = _record(
+        viewer,
+        session,
         case,
-        session_id=session.id,
+        client_id,
         kind="handoff",
-        participant_id=viewer.participant_id,
-        client_id=client_id,
         from_role=case.holder_role,
         to_role=to_role,
         note=reason,
     )
-    return _commit_once(viewer, client_id, case), True
+    return changed, True
 
 
 def answer(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
-    require(viewer, "participant")
-    client_id = _client_id(payload.get("client_id"))
-    event = _replayed_event(viewer, client_id)
-    if event is not None:
-        return event.case, False
-    session = _session(viewer)
-    case = _case_in_round(session, payload.get("case_id"))
-    if case.status == "answered":
-        raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
+    client_id, done = _already_done(viewer, payload)
+    if done is not None:
+        return done, False
+    session, case = _open_case_here(viewer, payload)
     outcome = _text(payload.get("outcome"), 200, _("outcome"))
-    _throttle(viewer)
-    _append(
-        case,
-        session_id=session.id,
-        kind="answered",
-        participant_id=viewer.participant_id,
-        client_id=client_id,
-        from_role=case.holder_role,
-        note=outcome,
+    changed = _record(
+        viewer, session, case, client_id, kind="answered", from_role=case.holder_role, note=outcome
     )
-    return _commit_once(viewer, client_id, case), True
+    return changed, True
 
 
 CORRECTIONS = {"undo_handoff": ("handoff", "handoff_undone"), "reopen": ("answered", "reopened")}
