@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 
@@ -48,16 +48,19 @@ class ActionError(Exception):
 
 
 PAGE_TEXT = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("You do not have access", "Your account cannot open this page."),
-    404: ("Page not found", "Check the address, or ask the facilitator for a new link."),
-    405: ("Not allowed", "That action is not available here."),
-    410: ("This session has finished", "Thank you for taking part."),
-    413: ("File too large", "Playbooks can be up to 256 KiB."),
-    422: ("Something is not right", "Check what you entered and try again."),
-    429: ("Too many requests", "Wait a minute and try again."),
-    500: ("Sorry, something went wrong", "Try again in a moment. Nothing you entered was lost."),
-    503: ("Service unavailable", "The service is busy. Try again in a few seconds."),
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("You do not have access"), _l("Your account cannot open this page.")),
+    404: (_l("Page not found"), _l("Check the address, or ask the facilitator for a new link.")),
+    405: (_l("Not allowed"), _l("That action is not available here.")),
+    410: (_l("This session has finished"), _l("Thank you for taking part.")),
+    413: (_l("File too large"), _l("Playbooks can be up to 256 KiB.")),
+    422: (_l("Something is not right"), _l("Check what you entered and try again.")),
+    429: (_l("Too many requests"), _l("Wait a minute and try again.")),
+    500: (
+        _l("Sorry, something went wrong"),
+        _l("Try again in a moment. Nothing you entered was lost."),
+    ),
+    503: (_l("Service unavailable"), _l("The service is busy. Try again in a few seconds.")),
 }
 
 
@@ -69,11 +72,13 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     """A JSON error for the API, a friendly page for people; never a stack trace."""
     title, text = PAGE_TEXT.get(status, PAGE_TEXT[500])
     if wants_json():
-        body = {"error": {"code": code or _status_code_name(status), "message": message or title}}
+        body = {
+            "error": {"code": code or _status_code_name(status), "message": message or str(title)}
+        }
         return jsonify(body), status
     return (
         render_template(
-            "errors/error.html", code=status, title=_(title), message=message or _(text)
+            "errors/error.html", code=status, title=str(title), message=message or str(text)
         ),
         status,
     )
