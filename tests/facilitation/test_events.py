@@ -215,6 +215,7 @@ def test_clock_survives_a_new_app_instance(app, live, room, tmp_path):
         timer = drain(client)["state"][0]["timer"]
         client.disconnect(namespace="/live")
         db.session.remove()
+        db.engine.dispose()  # this second app's pool would otherwise outlive the test
     assert timer["status"] == "paused"
     assert timer["remaining_s"] == pytest.approx(paused_remaining, abs=0.01)
 
