@@ -7,6 +7,7 @@ authenticated Viewer and the payload dict, call a service, and return the ack bo
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from collections.abc import Callable, Iterable
 
@@ -114,6 +115,25 @@ def deliver(deliveries: Iterable) -> None:
 
 def emit_to(event: str, payload: dict, room: str) -> None:
     socketio.emit(event, payload, to=room, namespace=NAMESPACE)
+
+
+_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Once per process, at its first socket: take what is loaded by then out of the GC's way.
+
+    A worker holds a million or so long-lived objects from its imports (Flask, SQLAlchemy,
+    SciPy, Babel...) that every full garbage collection walks again: a 150 ms pause of the
+    whole gevent worker, every few seconds under load, which was the app's p99 fan-out
+    (bench/RESULTS.md). gc.freeze() parks them in a permanent generation.
+    """
+    global _heap_frozen
+    if _heap_frozen:
+        return
+    _heap_frozen = True
+    gc.collect()  # freeze no garbage: one pause now, at the first connect
+    gc.freeze()
 
 
 _heartbeat_started = False

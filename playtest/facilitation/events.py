@@ -13,7 +13,15 @@ from playtest.facilitation import services as live
 from playtest.facilitation.snapshot import state
 from playtest.i18n import viewer_language
 from playtest.models import Session
-from playtest.realtime import NAMESPACE, emit_to, forget, live_event, remember, start_heartbeat
+from playtest.realtime import (
+    NAMESPACE,
+    emit_to,
+    forget,
+    freeze_startup_heap,
+    live_event,
+    remember,
+    start_heartbeat,
+)
 
 
 def _authenticate(auth: object) -> tuple[live.Viewer, object]:
@@ -61,6 +69,7 @@ def on_connect(auth: object = None) -> None:
     remember(request.sid, viewer, viewer_language(attendance))
     live.connected(request.sid, viewer, current_app.config["WORKER_ID"])
     start_heartbeat()
+    freeze_startup_heap()
     emit("state", state(session, viewer, attendance))
     if viewer.is_participant:
         announce_presence(session.id)
