@@ -200,10 +200,11 @@ def _deliveries(
             Delivery(event, staff_room(session.id), full),
         ]
     if not lane_visible(session, card.lane):
-        own = [
-            Delivery(event, attendance_room(author[0]), card_payload(card, author, to_author=True))
-        ]
-        return [Delivery(event, staff_room(session.id), full), *(own if author else [])]
+        deliveries = [Delivery(event, staff_room(session.id), full)]
+        if author is not None:  # the author's own screens see their card in a private lane
+            own = card_payload(card, author, to_author=True)
+            deliveries.append(Delivery(event, attendance_room(author[0]), own))
+        return deliveries
     return [Delivery(event, session_room(session.id), full)]
 
 

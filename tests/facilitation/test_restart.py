@@ -24,7 +24,9 @@ class Watcher:
         self.client.on("state", self._on("states"), namespace="/live")
         self.client.on("timer", self._on("timers"), namespace="/live")
         self.client.on("reflection:added", self._on("cards"), namespace="/live")
-        self.client.connect(url, namespaces=["/live"], auth=auth, transports=["websocket"])
+        self.client.connect(
+            url, namespaces=["/live"], auth=auth, transports=["websocket"], wait_timeout=15
+        )
 
     def _on(self, name: str):
         def handler(payload):
