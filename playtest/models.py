@@ -163,6 +163,9 @@ class Session(db.Model):
     closed_phases: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Bumped by summary.digests whenever a row the summary reads for this session changes:
+    # a stored SessionDigest is current only while its data_version matches this one.
+    data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     round: so.Mapped[Round] = so.relationship(back_populates="sessions")
 
     @property
@@ -348,7 +351,9 @@ class CaseEvent(db.Model):
     from_role: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     to_role: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     note: so.Mapped[str | None] = so.mapped_column(sa.String(500))  # reason or outcome
-    corrects_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("case_events.id"))
+    corrects_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("case_events.id"), index=True
+    )
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     case: so.Mapped[Case] = so.relationship(back_populates="events")
 
@@ -371,6 +376,26 @@ class Rating(db.Model):
     question_index: so.Mapped[int]
     value: so.Mapped[int]
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionDigest(db.Model):
+    """A session's summary facts, stored so that a big playtest's summary reads a few rows.
+
+    Written by summary.digests for finished sessions and current only while `data_version`
+    equals its session's: any change to a row it was built from bumps the session's.
+    """
+
+    __tablename__ = "session_digests"
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    data_version: so.Mapped[int]
+    format: so.Mapped[int]
+    built_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    facts: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    handoffs: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # int64 per case
+    minutes: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # float64 per case, NaN: open
+    ratings: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # int64 rows of 4
 
 
 class Connection(db.Model):

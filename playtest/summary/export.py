@@ -105,7 +105,7 @@ def _ratings(playtest_id: int) -> list[dict]:
 def _segments(playtest_id: int) -> list[dict]:
     """Every segment of every session's agenda: planned minutes, and actual once it ran."""
     rounds = {r.id: r for r in queries.round_infos(playtest_id)}
-    runs = queries.segment_runs(playtest_id)
+    runs = queries.segment_runs(queries.sessions_of(playtest_id))
     out = []
     for session in queries.session_infos(playtest_id):
         agenda = rounds[session.round_id].agenda(session.number)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 
+import numpy as np
+
 from playtest.summary import stats
 
 DIRECTIONAL_N = 5  # below this many observations a result is "directional only"
@@ -45,6 +47,22 @@ class RatingRow:
     value: int
 
 
+def case_columns(cases: Iterable[CaseRow]) -> tuple[np.ndarray, np.ndarray]:
+    """(handoffs, minutes to answer) per case as arrays; minutes is NaN while unanswered."""
+    rows = list(cases)
+    handoffs = np.array([case.handoffs for case in rows], dtype=np.int64)
+    minutes = np.array(
+        [
+            np.nan
+            if case.answered_at is None
+            else (case.answered_at - case.opened_at).total_seconds() / 60.0
+            for case in rows
+        ],
+        dtype=np.float64,
+    )
+    return handoffs, minutes
+
+
 def handoffs_per_case(cases: Iterable[CaseRow]) -> list[int]:
     """Handoff counts of every case, unanswered ones included."""
     return [case.handoffs for case in cases]
@@ -59,28 +77,35 @@ def times_to_answer(cases: Iterable[CaseRow]) -> list[float]:
     ]
 
 
+def answered_minutes(minutes: np.ndarray) -> np.ndarray:
+    """The times to answer of the answered cases, from case_columns' minutes."""
+    return minutes[~np.isnan(minutes)]
+
+
 def case_stats(cases: Iterable[CaseRow]) -> dict:
     """Handoffs per case and time to answer, with counts; Nones when there are no cases."""
-    rows = list(cases)
-    n = len(rows)
-    answered = sum(1 for case in rows if case.answered_at is not None)
-    answered_first_time = sum(
-        1 for case in rows if case.answered_at is not None and case.handoffs == 0
-    )
-    q1, median, q3 = stats.quartiles(handoffs_per_case(rows))
-    times = times_to_answer(rows)
+    return case_stats_of(*case_columns(cases))
+
+
+def case_stats_of(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
+    """case_stats over case_columns: one handoff count and one minutes value per case."""
+    n = int(handoffs.size)
+    answered = ~np.isnan(minutes)
+    answered_first_time = int(np.count_nonzero(answered & (handoffs == 0)))
+    q1, median, q3 = stats.quartiles(handoffs)
+    times = minutes[answered]
     t_q1, t_median, t_q3 = stats.quartiles(times)
     return {
         "n": n,
-        "answered": answered,
-        "unanswered": n - answered,
+        "answered": int(times.size),
+        "unanswered": n - int(times.size),
         "handoffs_per_case": {
             "median": median,
             "q1": q1,
             "q3": q3,
             "zero_share": answered_first_time / n if n else None,
         },
-        "time_to_answer_min": {"n": len(times), "median": t_median, "q1": t_q1, "q3": t_q3},
+        "time_to_answer_min": {"n": int(times.size), "median": t_median, "q1": t_q1, "q3": t_q3},
     }
 
 

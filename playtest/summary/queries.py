@@ -1,17 +1,20 @@
-"""Set-based reads for the summary and the exports: one query per kind of row, per playtest.
+"""Set-based reads for the summary and the exports: one query per kind of row, per batch.
 
-Nothing here loops over sessions or cases issuing queries. Counts that need no row-level
-maths (cards per lane, the handoff map, groups, top cards) are aggregated in SQL; the rows
-the statistics need (cases, ratings) come back in one query each as metrics dataclasses.
+Nothing here loops over sessions or cases issuing queries. The summary reads a playtest's
+rounds and sessions, then `session_facts()` for the sessions it has no stored digest of
+(summary.digests): counts that need no row-level maths (cards per lane, the handoff map,
+groups, top cards) are aggregated in SQL; the numbers the statistics need (each case's
+handoffs and minutes to answer, each rating answer) come back as arrays.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import sqlalchemy as sa
 
 from playtest.extensions import db
@@ -21,7 +24,6 @@ from playtest.models import (
     Case,
     CaseEvent,
     Playbook,
-    Playtest,
     Rating,
     Reflection,
     ReflectionGroup,
@@ -29,9 +31,13 @@ from playtest.models import (
     SegmentRun,
     Session,
 )
-from playtest.summary.metrics import CaseRow, RatingRow
+from playtest.summary.metrics import RatingRow
 
 TOP_CARDS_PER_LANE = 3
+PHASE_CODES = {"before": 0, "after": 1}  # how a rating's phase is kept in SessionFacts.ratings
+PHASES = {code: phase for phase, code in PHASE_CODES.items()}
+
+Sessions = Sequence[int] | sa.Select  # the sessions a query reads: ids, or a select of ids
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class RoundInfo:
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """One session's identity and clock state (not its rows)."""
+    """One session's identity, clock state and data version (not its rows)."""
 
     id: int
     round_id: int
@@ -65,6 +71,7 @@ class SessionInfo:
     status: str
     created_at: datetime
     finished_at: datetime | None
+    data_version: int
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,6 @@ class GroupRow:
     """A named theme with its (non-deleted) cards counted and their votes summed."""
 
     id: int
-    round_id: int
     session_id: int
     title: str
     cards: int
@@ -93,26 +99,43 @@ class GroupRow:
 
 
 @dataclass
-class PlaytestRows:
-    """Everything the summary reads for one playtest, fetched set-based."""
+class SessionFacts:
+    """What the summary reads of one session: enough to build its block and, exactly, its
+    share of its round's (every case's numbers and every answer, not just their summaries).
 
-    playtest_id: int
-    title: str
-    baseline_round_id: int | None
-    rounds: list[RoundInfo]
-    sessions: list[SessionInfo]
-    cases: list[tuple[int, CaseRow]]  # (round_id, row)
-    ratings: list[RatingRow]
-    participants: dict[int, int]  # session_id -> participants who joined
-    round_participants: dict[int, int]  # round_id -> distinct participants
-    # (session_id, lane) -> (cards, hidden cards); deleted cards are never counted
-    lane_cards: dict[tuple[int, str], tuple[int, int]]
-    handoff_map: dict[int, list[tuple[str | None, str | None, int]]]  # round_id -> joins
-    top_cards_by_session: dict[int, list[CardRow]]
-    top_cards_by_round: dict[int, list[CardRow]]
+    Cases count in the session they were opened in; handoffs in the session they happened in.
+    """
+
+    participants: list[int]  # who joined, by participant id
+    handoffs: np.ndarray  # int64, per case opened here (by case id)
+    minutes: np.ndarray  # float64 minutes from open to answer, per case; NaN while unanswered
+    ratings: np.ndarray  # int64 rows (participant id, phase code, question index, value)
+    lanes: dict[str, tuple[int, int]]  # lane -> (cards, of which hidden); deleted never count
+    handoff_map: list[tuple[str | None, str | None, int]]  # (from role, to role, handoffs)
+    top: list[CardRow]  # most-voted visible cards, TOP_CARDS_PER_LANE per lane
     groups: list[GroupRow]
-    segment_runs: dict[int, list[tuple[int, float]]]  # session_id -> (segment_index, minutes)
-    session_rounds: dict[int, int] = field(default_factory=dict)  # session_id -> round_id
+    runs: list[tuple[int, float]]  # (segment index, running minutes) per segment run
+
+    def rating_rows(self, session_id: int, order: int) -> list[RatingRow]:
+        """The answers as metrics rows, the session ranked `order` within its scope."""
+        return [
+            RatingRow(participant, session_id, order, PHASES[phase], question, value)
+            for participant, phase, question, value in self.ratings.tolist()
+        ]
+
+
+def _empty_facts() -> SessionFacts:
+    return SessionFacts(
+        participants=[],
+        handoffs=np.zeros(0, dtype=np.int64),
+        minutes=np.zeros(0, dtype=np.float64),
+        ratings=np.zeros((0, 4), dtype=np.int64),
+        lanes={},
+        handoff_map=[],
+        top=[],
+        groups=[],
+        runs=[],
+    )
 
 
 def _run(statement: sa.Executable) -> sa.CursorResult:
@@ -120,11 +143,8 @@ def _run(statement: sa.Executable) -> sa.CursorResult:
     return db.session.connection().execute(statement)
 
 
-def _rounds_of(playtest_id: int) -> sa.Select:
-    return sa.select(Round.id).where(Round.playtest_id == playtest_id)
-
-
-def _sessions_of(playtest_id: int) -> sa.Select:
+def sessions_of(playtest_id: int) -> sa.Select:
+    """A select of the playtest's session ids."""
     return (
         sa.select(Session.id)
         .join(Round, Round.id == Session.round_id)
@@ -182,6 +202,7 @@ def session_infos(playtest_id: int) -> list[SessionInfo]:
             Session.status,
             Session.created_at,
             Session.finished_at,
+            Session.data_version,
         )
         .join(Round, Round.id == Session.round_id)
         .where(Round.playtest_id == playtest_id)
@@ -209,72 +230,93 @@ def _utc(value: str | datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def case_rows(playtest_id: int) -> list[tuple[int, CaseRow]]:
-    """Every case of the playtest as (round_id, CaseRow), attributed to the session it opened in.
+def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:
+    """Every session's facts, read set-based: one query per kind of row for the whole batch."""
+    facts = {session_id: _empty_facts() for session_id in sessions}
+    if not facts:
+        return facts
+    for session_id, participants in _participants(sessions).items():
+        facts[session_id].participants = participants
+    for session_id, (handoffs, minutes) in _case_columns(sessions).items():
+        facts[session_id].handoffs, facts[session_id].minutes = handoffs, minutes
+    for session_id, ratings in _ratings(sessions).items():
+        facts[session_id].ratings = ratings
+    for (session_id, lane), counts in lane_cards(sessions).items():
+        facts[session_id].lanes[lane] = counts
+    for session_id, from_role, to_role, count in handoff_counts(sessions):
+        facts[session_id].handoff_map.append((from_role, to_role, count))
+    for session_id, cards in top_cards(sessions).items():
+        facts[session_id].top = cards
+    for group in groups(sessions):
+        facts[group.session_id].groups.append(group)
+    for session_id, runs in segment_runs(sessions).items():
+        facts[session_id].runs = runs
+    return facts
+
+
+def _participants(sessions: Sessions) -> dict[int, list[int]]:
+    """session id -> the participants who joined it."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for session_id, participant_id in _run(
+        sa.select(Attendance.session_id, Attendance.participant_id)
+        .where(Attendance.session_id.in_(sessions))
+        .distinct()
+        .order_by(Attendance.session_id, Attendance.participant_id)
+    ):
+        out[session_id].append(participant_id)
+    return out
+
+
+def _case_columns(sessions: Sessions) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """session id -> (handoffs, minutes to answer) of each case opened in it, by case id.
 
     The handoff count and answer time are the Case row's cache, which cases.services.replay()
     derives from the event log (corrections removed) on every change.
     """
     cases = Case.__table__.c
     rows = _run(
-        sa.select(
-            cases.round_id,
-            cases.id,
-            cases.session_id,
-            _raw(cases.opened_at),
-            _raw(cases.answered_at),
-            cases.handoffs,
-        )
-        .where(cases.round_id.in_(_rounds_of(playtest_id)))
-        .order_by(cases.round_id, cases.id)
+        sa.select(cases.session_id, _raw(cases.opened_at), _raw(cases.answered_at), cases.handoffs)
+        .where(cases.session_id.in_(sessions))
+        .order_by(cases.session_id, cases.id)
     ).all()
-    return [
-        (round_id, CaseRow(case_id, session_id, _utc(opened_at), _utc(answered_at), handoffs))
-        for round_id, case_id, session_id, opened_at, answered_at, handoffs in rows
-    ]
+    by_session: dict[int, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    for session_id, opened_at, answered_at, handoffs in rows:
+        counts, minutes = by_session[session_id]
+        counts.append(handoffs)
+        if answered_at is None:
+            minutes.append(np.nan)
+        else:
+            minutes.append((_utc(answered_at) - _utc(opened_at)).total_seconds() / 60.0)
+    return {
+        session_id: (np.array(counts, dtype=np.int64), np.array(minutes, dtype=np.float64))
+        for session_id, (counts, minutes) in by_session.items()
+    }
 
 
-def rating_rows(playtest_id: int) -> list[RatingRow]:
-    """Every answer, with the session's number as its order within the round."""
-    rows = _run(
+def _ratings(sessions: Sessions) -> dict[int, np.ndarray]:
+    """session id -> its answers as rows (participant id, phase code, question index, value)."""
+    phase = sa.case(*((Rating.phase == name, code) for name, code in PHASE_CODES.items()), else_=-1)
+    out: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for session_id, participant_id, code, question, value in _run(
         sa.select(
-            Rating.participant_id,
             Rating.session_id,
-            Session.number,
-            Rating.phase,
+            Rating.participant_id,
+            phase,
             Rating.question_index,
             Rating.value,
         )
-        .join(Session, Session.id == Rating.session_id)
-        .join(Round, Round.id == Session.round_id)
-        .where(Round.playtest_id == playtest_id)
-        .order_by(Rating.session_id, Rating.participant_id, Rating.phase, Rating.question_index)
-    ).all()
-    return [RatingRow(*row) for row in rows]
+        .where(Rating.session_id.in_(sessions))
+        .order_by(Rating.session_id, Rating.participant_id, phase, Rating.question_index)
+    ):
+        if code >= 0:
+            out[session_id].append((participant_id, code, question, value))
+    return {
+        session_id: np.array(rows, dtype=np.int64).reshape(-1, 4)
+        for session_id, rows in out.items()
+    }
 
 
-def participant_counts(playtest_id: int) -> tuple[dict[int, int], dict[int, int]]:
-    """People who joined: per session, and distinct per round."""
-    per_session = dict(
-        _run(
-            sa.select(Attendance.session_id, sa.func.count(Attendance.id))
-            .where(Attendance.session_id.in_(_sessions_of(playtest_id)))
-            .group_by(Attendance.session_id)
-        ).all()
-    )
-    per_round = dict(
-        _run(
-            sa.select(Session.round_id, sa.func.count(sa.distinct(Attendance.participant_id)))
-            .join(Session, Session.id == Attendance.session_id)
-            .join(Round, Round.id == Session.round_id)
-            .where(Round.playtest_id == playtest_id)
-            .group_by(Session.round_id)
-        ).all()
-    )
-    return per_session, per_round
-
-
-def lane_cards(playtest_id: int) -> dict[tuple[int, str], tuple[int, int]]:
+def lane_cards(sessions: Sessions) -> dict[tuple[int, str], tuple[int, int]]:
     """(session_id, lane) -> (cards, of which hidden); deleted cards excluded."""
     rows = _run(
         sa.select(
@@ -283,10 +325,7 @@ def lane_cards(playtest_id: int) -> dict[tuple[int, str], tuple[int, int]]:
             sa.func.count(Reflection.id),
             sa.func.sum(sa.case((Reflection.hidden.is_(True), 1), else_=0)),
         )
-        .where(
-            Reflection.session_id.in_(_sessions_of(playtest_id)),
-            Reflection.deleted.is_(False),
-        )
+        .where(Reflection.session_id.in_(sessions), Reflection.deleted.is_(False))
         .group_by(Reflection.session_id, Reflection.lane)
     ).all()
     return {(session_id, lane): (n, int(hidden or 0)) for session_id, lane, n, hidden in rows}
@@ -298,15 +337,16 @@ def corrected_event_ids(playtest_id: int) -> sa.Select:
     A correction is logged in a session of the same round as the event it undoes.
     """
     return sa.select(CaseEvent.corrects_id).where(
-        CaseEvent.session_id.in_(_sessions_of(playtest_id)), CaseEvent.corrects_id.is_not(None)
+        CaseEvent.session_id.in_(sessions_of(playtest_id)), CaseEvent.corrects_id.is_not(None)
     )
 
 
-def handoff_counts(playtest_id: int) -> list[tuple[int, str | None, str | None, int]]:
+def handoff_counts(sessions: Sessions) -> list[tuple[int, str | None, str | None, int]]:
     """(session_id, from role, to role, handoffs) with corrected handoffs removed, counted in SQL.
 
-    A handoff is counted in the session it happened in; sessions and cases share a round.
+    A handoff is counted in the session it happened in, whichever session undid it.
     """
+    undo = sa.orm.aliased(CaseEvent)
     return [
         tuple(row)
         for row in _run(
@@ -316,29 +356,18 @@ def handoff_counts(playtest_id: int) -> list[tuple[int, str | None, str | None, 
                 CaseEvent.to_role,
                 sa.func.count(CaseEvent.id),
             )
+            .outerjoin(undo, undo.corrects_id == CaseEvent.id)
             .where(
-                CaseEvent.session_id.in_(_sessions_of(playtest_id)),
+                CaseEvent.session_id.in_(sessions),
                 CaseEvent.kind == "handoff",
-                CaseEvent.id.not_in(corrected_event_ids(playtest_id)),
+                undo.id.is_(None),
             )
             .group_by(CaseEvent.session_id, CaseEvent.from_role, CaseEvent.to_role)
         )
     ]
 
 
-def _by_round(
-    counts: list[tuple[int, str | None, str | None, int]], session_rounds: dict[int, int]
-) -> dict[int, list[tuple[str | None, str | None, int]]]:
-    totals: dict[int, dict[tuple[str | None, str | None], int]] = defaultdict(dict)
-    for session_id, from_role, to_role, count in counts:
-        joins = totals[session_rounds[session_id]]
-        joins[(from_role, to_role)] = joins.get((from_role, to_role), 0) + count
-    return {
-        round_id: [(f, t, n) for (f, t), n in joins.items()] for round_id, joins in totals.items()
-    }
-
-
-def top_cards(playtest_id: int) -> dict[int, list[CardRow]]:
+def top_cards(sessions: Sessions) -> dict[int, list[CardRow]]:
     """Per session, the most-voted visible cards of each lane (TOP_CARDS_PER_LANE at most).
 
     Hidden and deleted cards never make the top, nor do cards nobody voted for. Ties on votes
@@ -366,7 +395,7 @@ def top_cards(playtest_id: int) -> dict[int, list[CardRow]]:
             rank,
         )
         .where(
-            Reflection.session_id.in_(_sessions_of(playtest_id)),
+            Reflection.session_id.in_(sessions),
             Reflection.deleted.is_(False),
             Reflection.hidden.is_(False),
             Reflection.votes > 0,
@@ -395,53 +424,46 @@ def top_cards(playtest_id: int) -> dict[int, list[CardRow]]:
     return dict(out)
 
 
-def top_of_rounds(
-    by_session: dict[int, list[CardRow]], session_rounds: dict[int, int]
-) -> dict[int, list[CardRow]]:
-    """A round's top cards per lane, from its sessions' tops.
+def top_of_scope(cards: Sequence[CardRow]) -> list[CardRow]:
+    """The top cards per lane of several sessions, from each session's own top cards.
 
     Cards are ranked by (votes, then the earlier card): a strict order, so each of a round's
     top N in a lane is also among the top N of its own session.
     """
-    lanes: dict[tuple[int, str], list[CardRow]] = defaultdict(list)
-    for session_id, cards in by_session.items():
-        for card in cards:
-            lanes[(session_rounds[session_id], card.lane)].append(card)
-    out: dict[int, list[CardRow]] = defaultdict(list)
-    for (round_id, _lane), cards in sorted(lanes.items()):
-        out[round_id] += sorted(cards, key=lambda c: (-c.votes, c.id))[:TOP_CARDS_PER_LANE]
-    return dict(out)
+    lanes: dict[str, list[CardRow]] = defaultdict(list)
+    for card in cards:
+        lanes[card.lane].append(card)
+    return [
+        card
+        for _lane, ranked in sorted(lanes.items())
+        for card in sorted(ranked, key=lambda c: (-c.votes, c.id))[:TOP_CARDS_PER_LANE]
+    ]
 
 
-def groups(playtest_id: int) -> list[GroupRow]:
+def groups(sessions: Sessions) -> list[GroupRow]:
     """Named themes that still hold at least one card, biggest first within each session."""
     cards = sa.func.count(Reflection.id)
     rows = _run(
         sa.select(
             ReflectionGroup.id,
-            Session.round_id,
             ReflectionGroup.session_id,
             ReflectionGroup.title,
             cards,
             sa.func.coalesce(sa.func.sum(Reflection.votes), 0),
         )
-        .join(Session, Session.id == ReflectionGroup.session_id)
-        .join(Round, Round.id == Session.round_id)
         .join(
             Reflection,
             sa.and_(Reflection.group_id == ReflectionGroup.id, Reflection.deleted.is_(False)),
         )
-        .where(Round.playtest_id == playtest_id)
-        .group_by(
-            ReflectionGroup.id, Session.round_id, ReflectionGroup.session_id, ReflectionGroup.title
-        )
+        .where(ReflectionGroup.session_id.in_(sessions))
+        .group_by(ReflectionGroup.id, ReflectionGroup.session_id, ReflectionGroup.title)
         .order_by(ReflectionGroup.session_id, cards.desc(), ReflectionGroup.id)
     ).all()
     return [GroupRow(*row) for row in rows]
 
 
 def segment_runs(
-    playtest_id: int, now: datetime | None = None
+    sessions: Sessions, now: datetime | None = None
 ) -> dict[int, list[tuple[int, float]]]:
     """session_id -> [(segment index, running minutes)], pauses excluded; open runs up to now."""
     now = now or utcnow()
@@ -453,43 +475,13 @@ def segment_runs(
             SegmentRun.ended_at,
             SegmentRun.paused_s,
         )
-        .where(SegmentRun.session_id.in_(_sessions_of(playtest_id)))
+        .where(SegmentRun.session_id.in_(sessions))
         .order_by(SegmentRun.session_id, SegmentRun.id)
     ).all()
     out: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for session_id, index, started_at, ended_at, paused_s in rows:
         out[session_id].append((index, actual_minutes(started_at, ended_at, paused_s, now)))
     return dict(out)
-
-
-def playtest_rows(playtest_id: int) -> PlaytestRows | None:
-    """Every row the summary needs, or None for an unknown playtest."""
-    playtest = db.session.get(Playtest, playtest_id)
-    if playtest is None:
-        return None
-    baseline = playtest.baseline
-    sessions = session_infos(playtest_id)
-    session_rounds = {s.id: s.round_id for s in sessions}
-    per_session, per_round = participant_counts(playtest_id)
-    tops = top_cards(playtest_id)
-    return PlaytestRows(
-        playtest_id=playtest.id,
-        title=playtest.title,
-        baseline_round_id=baseline.id if baseline else None,
-        rounds=round_infos(playtest_id),
-        sessions=sessions,
-        cases=case_rows(playtest_id),
-        ratings=rating_rows(playtest_id),
-        participants=per_session,
-        round_participants=per_round,
-        lane_cards=lane_cards(playtest_id),
-        handoff_map=_by_round(handoff_counts(playtest_id), session_rounds),
-        top_cards_by_session=tops,
-        top_cards_by_round=top_of_rounds(tops, session_rounds),
-        groups=groups(playtest_id),
-        segment_runs=segment_runs(playtest_id),
-        session_rounds=session_rounds,
-    )
 
 
 # --- export tables (one row per observation) -------------------------------------------------

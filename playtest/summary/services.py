@@ -15,84 +15,90 @@ from itertools import chain, repeat
 
 import numpy as np
 
+from playtest.extensions import db
 from playtest.facilitation.clock import iso_ms, utcnow
-from playtest.summary import metrics
-from playtest.summary.metrics import DIRECTIONAL_N, CaseRow, RatingRow, directional
+from playtest.models import Playtest
+from playtest.summary import digests, metrics
+from playtest.summary.metrics import DIRECTIONAL_N, directional
 from playtest.summary.queries import (
     CardRow,
     GroupRow,
-    PlaytestRows,
+    RoundInfo,
+    SessionFacts,
     SessionInfo,
-    playtest_rows,
+    round_infos,
+    session_infos,
+    top_of_scope,
 )
 
 
-def playtest_summary(playtest_id: int) -> dict | None:
-    """The whole summary of a playtest, or None when there is no such playtest."""
-    rows = playtest_rows(playtest_id)
-    return None if rows is None else build_summary(rows)
+def playtest_summary(playtest_id: int, stored: bool = True) -> dict | None:
+    """The whole summary of a playtest, or None when there is no such playtest.
+
+    Finished sessions come from their stored digests (summary.digests) when current;
+    `stored=False` reads every row afresh, which gives the same summary, only slower.
+    """
+    playtest = db.session.get(Playtest, playtest_id)
+    if playtest is None:
+        return None
+    baseline = playtest.baseline
+    head = {
+        "id": playtest.id,
+        "title": playtest.title,
+        "baseline_round_id": baseline.id if baseline else None,
+    }
+    rounds = round_infos(playtest_id)
+    sessions = session_infos(playtest_id)  # before the rows: their data_version dates the facts
+    return build_summary(head, rounds, sessions, digests.facts_for(sessions, stored))
 
 
-def build_summary(rows: PlaytestRows) -> dict:
-    """Assemble the summary from fetched rows (no database access)."""
-    cases_by_round: dict[int, list[CaseRow]] = defaultdict(list)
-    cases_by_session: dict[int, list[CaseRow]] = defaultdict(list)
-    for round_id, case in rows.cases:
-        cases_by_round[round_id].append(case)
-        cases_by_session[case.session_id].append(case)
-    ratings_by_session: dict[int, list[RatingRow]] = defaultdict(list)
-    for rating in rows.ratings:
-        ratings_by_session[rating.session_id].append(rating)
+def build_summary(
+    head: dict,
+    rounds: Sequence[RoundInfo],
+    sessions: Sequence[SessionInfo],
+    facts: dict[int, SessionFacts],
+) -> dict:
+    """Assemble the summary from each session's facts (no database access)."""
     sessions_by_round: dict[int, list[SessionInfo]] = defaultdict(list)
-    for session in rows.sessions:
+    for session in sessions:
         sessions_by_round[session.round_id].append(session)
-    groups_by_session: dict[int, list[GroupRow]] = defaultdict(list)
-    for group in rows.groups:
-        groups_by_session[group.session_id].append(group)
 
-    rounds = []
-    for info in rows.rounds:
-        sessions = sessions_by_round.get(info.id, [])
-        session_blocks = []
-        for session in sessions:
-            lane_cards = {lane: rows.lane_cards.get((session.id, lane)) for lane in info.lanes}
-            session_blocks.append(
-                {
-                    "id": session.id,
-                    "number": session.number,
-                    "status": session.status,
-                    "finished_at": iso_ms(session.finished_at),
-                    "participants": rows.participants.get(session.id, 0),
-                    "cases": case_block(cases_by_session.get(session.id, [])),
-                    "confidence": confidence_block(
-                        ratings_by_session.get(session.id, []), info.questions
-                    ),
-                    "lanes": lane_block(info.lanes, [lane_cards]),
-                    "board": board_block(
-                        info.lanes,
-                        [lane_cards],
-                        rows.top_cards_by_session.get(session.id, []),
-                        groups_by_session.get(session.id, []),
-                        {session.id: session.number},
-                    ),
-                    "agenda": agenda_block(
-                        info.agenda(session.number), rows.segment_runs.get(session.id, [])
-                    ),
-                }
-            )
-        round_lane_cards = [
-            {lane: rows.lane_cards.get((s.id, lane)) for lane in info.lanes} for s in sessions
+    round_blocks = []
+    round_cases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for info in rounds:
+        scope = [(s, facts[s.id]) for s in sessions_by_round.get(info.id, [])]
+        numbers = {s.id: s.number for s, _f in scope}
+        session_blocks = [
+            {
+                "id": session.id,
+                "number": session.number,
+                "status": session.status,
+                "finished_at": iso_ms(session.finished_at),
+                "participants": len(fact.participants),
+                "cases": case_block(fact.handoffs, fact.minutes),
+                "confidence": confidence_block([(session, fact)], info.questions),
+                "lanes": lane_block(info.lanes, [fact.lanes]),
+                "board": board_block(
+                    info.lanes, [fact.lanes], fact.top, fact.groups, {session.id: session.number}
+                ),
+                "agenda": agenda_block(info.agenda(session.number), fact.runs),
+            }
+            for session, fact in scope
         ]
-        round_ratings = list(
-            chain.from_iterable(ratings_by_session.get(s.id, []) for s in sessions)
-        )
-        joins = rows.handoff_map.get(info.id, [])
-        rounds.append(
+        handoffs = np.concatenate([f.handoffs for _s, f in scope] or [np.zeros(0, np.int64)])
+        minutes = np.concatenate([f.minutes for _s, f in scope] or [np.zeros(0)])
+        round_cases[info.id] = handoffs, minutes
+        joins: dict[tuple[str | None, str | None], int] = defaultdict(int)
+        for _s, fact in scope:
+            for from_role, to_role, count in fact.handoff_map:
+                joins[(from_role, to_role)] += count
+        lane_scopes = [fact.lanes for _s, fact in scope]
+        round_blocks.append(
             {
                 "id": info.id,
                 "label": info.label,
                 "position": info.position,
-                "is_baseline": info.id == rows.baseline_round_id,
+                "is_baseline": info.id == head["baseline_round_id"],
                 "playbook": {
                     "id": info.playbook_id,
                     "title": info.playbook_title,
@@ -101,48 +107,41 @@ def build_summary(rows: PlaytestRows) -> dict:
                 "lane_names": list(info.lanes),
                 "roles": list(info.roles),
                 "questions": list(info.questions),
-                "participants": rows.round_participants.get(info.id, 0),
-                "cases": case_block(cases_by_round.get(info.id, [])),
-                "confidence": confidence_block(round_ratings, info.questions),
-                "lanes": lane_block(info.lanes, round_lane_cards),
+                "participants": len(set(chain.from_iterable(f.participants for _s, f in scope))),
+                "cases": case_block(handoffs, minutes),
+                "confidence": confidence_block(scope, info.questions),
+                "lanes": lane_block(info.lanes, lane_scopes),
                 "board": board_block(
                     info.lanes,
-                    round_lane_cards,
-                    rows.top_cards_by_round.get(info.id, []),
-                    list(chain.from_iterable(groups_by_session.get(s.id, []) for s in sessions)),
-                    {s.id: s.number for s in sessions},
+                    lane_scopes,
+                    top_of_scope(list(chain.from_iterable(f.top for _s, f in scope))),
+                    list(chain.from_iterable(f.groups for _s, f in scope)),
+                    numbers,
                 ),
-                "handoffs": {"n": sum(count for _f, _t, count in joins)},
+                "handoffs": {"n": sum(joins.values())},
                 "handoff_map": metrics.handoff_map(
-                    chain.from_iterable(repeat((f, t), count) for f, t, count in joins)
+                    chain.from_iterable(repeat(join, count) for join, count in joins.items())
                 ),
                 "sessions": session_blocks,
             }
         )
 
-    by_id = {r["id"]: r for r in rounds}
-    baseline = by_id.get(rows.baseline_round_id) if rows.baseline_round_id else None
+    by_id = {r["id"]: r for r in round_blocks}
+    baseline = by_id.get(head["baseline_round_id"]) if head["baseline_round_id"] else None
     comparisons = []
     if baseline is not None:
-        for round_ in rounds:
+        for round_ in round_blocks:
             if round_["id"] != baseline["id"]:
                 comparisons.append(
                     comparison(
-                        baseline,
-                        round_,
-                        cases_by_round.get(baseline["id"], []),
-                        cases_by_round.get(round_["id"], []),
+                        baseline, round_, round_cases[baseline["id"]], round_cases[round_["id"]]
                     )
                 )
     return {
-        "playtest": {
-            "id": rows.playtest_id,
-            "title": rows.title,
-            "baseline_round_id": rows.baseline_round_id,
-        },
+        "playtest": head,
         "generated_at": iso_ms(utcnow()),
         "directional_n": DIRECTIONAL_N,
-        "rounds": rounds,
+        "rounds": round_blocks,
         "comparisons": comparisons,
     }
 
@@ -155,31 +154,10 @@ def build_summary(rows: PlaytestRows) -> dict:
 # are memoised per process, keyed by a digest of the exact input values. A changed input is
 # a different key, so nothing can go stale; the digest keeps large samples out of memory.
 
-_PHASES = {"before": 0, "after": 1}
-
 
 def _digest(array: np.ndarray) -> bytes:
     return hashlib.blake2b(array.tobytes(), digest_size=20).digest() + bytes(
         str(array.shape), "ascii"
-    )
-
-
-def _ratings_key(ratings: Sequence[RatingRow]) -> bytes:
-    return _digest(
-        np.array(
-            [
-                (
-                    r.participant_id,
-                    r.session_id,
-                    r.session_order,
-                    _PHASES.get(r.phase, 2),
-                    r.question_index,
-                    r.value,
-                )
-                for r in ratings
-            ],
-            dtype=np.int64,
-        )
     )
 
 
@@ -217,10 +195,34 @@ _confidences = _Memo(4096)
 _comparisons = _Memo(512)
 
 
-def memo_confidence(ratings: Sequence[RatingRow], questions: Sequence[str]) -> dict:
-    """metrics.confidence, memoised on the exact answers and questions."""
-    key = (_ratings_key(ratings), tuple(questions))
-    return _confidences.get(key, lambda: metrics.confidence(ratings, questions))
+RatingScope = Sequence[tuple[SessionInfo, SessionFacts]]
+
+
+def memo_confidence(scope: RatingScope, questions: Sequence[str]) -> dict:
+    """metrics.confidence over these sessions' answers, memoised on the exact answers."""
+    key = (
+        _digest(
+            np.concatenate(
+                [
+                    np.column_stack(
+                        (
+                            np.full((len(fact.ratings), 2), (session.id, session.number)),
+                            fact.ratings,
+                        )
+                    )
+                    for session, fact in scope
+                ]
+                or [np.zeros((0, 6), dtype=np.int64)]
+            )
+        ),
+        tuple(questions),
+    )
+    return _confidences.get(
+        key,
+        lambda: metrics.confidence(
+            chain.from_iterable(fact.rating_rows(s.id, s.number) for s, fact in scope), questions
+        ),
+    )
 
 
 def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
@@ -235,17 +237,17 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def case_block(cases: Sequence[CaseRow]) -> dict:
+def case_block(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
     """metrics.case_stats plus `directional` flags (on the cases and on the answered ones)."""
-    block = metrics.case_stats(cases)
+    block = metrics.case_stats_of(handoffs, minutes)
     block["directional"] = directional(block["n"])
     block["time_to_answer_min"]["directional"] = directional(block["time_to_answer_min"]["n"])
     return block
 
 
-def confidence_block(ratings: Iterable[RatingRow], questions: Sequence[str]) -> dict:
+def confidence_block(scope: RatingScope, questions: Sequence[str]) -> dict:
     """metrics.confidence plus `directional` flags on the pairs and on each question."""
-    block = memo_confidence(list(ratings), questions)
+    block = memo_confidence(scope, questions)
     block["directional"] = directional(block["n_pairs"])
     for item in block["items"]:
         item["directional"] = directional(item["n"])
@@ -334,11 +336,19 @@ def agenda_block(agenda: Sequence[dict], runs: Sequence[tuple[int, float]]) -> d
 
 
 def comparison(
-    baseline: dict, round_: dict, base_cases: list[CaseRow], cases: list[CaseRow]
+    baseline: dict,
+    round_: dict,
+    base_cases: tuple[np.ndarray, np.ndarray],
+    cases: tuple[np.ndarray, np.ndarray],
 ) -> dict:
-    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer."""
-    handoffs = memo_compare(metrics.handoffs_per_case(base_cases), metrics.handoffs_per_case(cases))
-    times = memo_compare(metrics.times_to_answer(base_cases), metrics.times_to_answer(cases))
+    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer.
+
+    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns.
+    """
+    handoffs = memo_compare(base_cases[0], cases[0])
+    times = memo_compare(
+        metrics.answered_minutes(base_cases[1]), metrics.answered_minutes(cases[1])
+    )
     for block in (handoffs, times):
         block["directional"] = directional(min(block["n_baseline"], block["n_prototype"]))
     base_delta = baseline["confidence"]["delta_mean"]

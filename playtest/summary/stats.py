@@ -25,6 +25,8 @@ _BOOTSTRAP_RNG_ARG = (
 
 
 def _array(values: Iterable[float]) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(float, copy=False)
     return np.asarray(list(values), dtype=float)
 
 

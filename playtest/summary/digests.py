@@ -1,0 +1,204 @@
+"""Stored session digests: a finished session's summary facts, kept so the summary is fast.
+
+A playtest with thousands of sessions' worth of cases cannot be re-read on every request, yet
+its exact medians, Mann–Whitney tests and round pairs need every case's numbers and every
+answer. So each finished session's SessionFacts (queries.py) are stored once, compactly
+(arrays as bytes), and a summary reads the stored digests plus the rows of the sessions that
+have none: the live ones, and any whose data changed since.
+
+"Changed since" is exact, not a time-to-live. Every write to a row the summary reads for a
+session bumps that session's `data_version` in the same transaction (the flush and bulk
+statement listeners at the bottom), and a digest is used only while its version matches. A
+summary reads the version before the rows, so a digest can only ever be stored older than it
+is, never newer: a write racing with a summary makes the next summary rebuild, not go stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from itertools import chain, islice
+
+import numpy as np
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
+
+from playtest.extensions import db
+from playtest.models import (
+    Attendance,
+    Case,
+    CaseEvent,
+    Rating,
+    Reflection,
+    ReflectionGroup,
+    SegmentRun,
+    Session,
+    SessionDigest,
+    Vote,
+)
+from playtest.summary.queries import CardRow, GroupRow, SessionFacts, SessionInfo, session_facts
+
+# Bump when SessionFacts or its packing changes: digests of another format are rebuilt.
+FORMAT = 1
+BATCH = 2000  # sessions read per batch of queries (bounded IN lists)
+
+# Rows the summary reads per session; each has the session_id it counts in.
+SUMMARY_MODELS = (
+    Attendance,
+    Case,
+    CaseEvent,
+    Rating,
+    Reflection,
+    ReflectionGroup,
+    SegmentRun,
+    Vote,
+)
+_SUMMARY_TABLES = {model.__table__.name: model.__table__ for model in SUMMARY_MODELS}
+
+
+def facts_for(sessions: Sequence[SessionInfo], stored: bool = True) -> dict[int, SessionFacts]:
+    """Every session's facts: from its stored digest when current, else read and (if finished)
+    stored for next time. `stored=False` reads everything afresh and stores nothing."""
+    facts = load(sessions) if stored else {}
+    missing = [s.id for s in sessions if s.id not in facts]
+    for batch in _batches(missing, BATCH):
+        facts.update(session_facts(batch))
+    if stored:
+        finished = [s for s in sessions if s.status == "finished" and s.id in missing]
+        save(finished, facts)
+    return facts
+
+
+def load(sessions: Sequence[SessionInfo]) -> dict[int, SessionFacts]:
+    """The current digests of these sessions (those whose data_version still matches)."""
+    versions = {s.id: s.data_version for s in sessions if s.status == "finished"}
+    out: dict[int, SessionFacts] = {}
+    table = SessionDigest.__table__
+    for batch in _batches(list(versions), BATCH):
+        for row in db.session.connection().execute(
+            sa.select(table).where(table.c.session_id.in_(batch), table.c.format == FORMAT)
+        ):
+            if row.data_version == versions[row.session_id]:
+                out[row.session_id] = unpack(row.facts, row.handoffs, row.minutes, row.ratings)
+    return out
+
+
+def save(sessions: Sequence[SessionInfo], facts: dict[int, SessionFacts]) -> None:
+    """Store these sessions' digests at the version read before their rows; best effort.
+
+    Two summaries racing to store the same session collide on its key: the loser keeps its
+    answer and stores nothing. A digest is a cache, so failing to store one is never an error.
+    """
+    if not sessions:
+        return
+    table = SessionDigest.__table__
+    rows = [
+        {"session_id": s.id, "data_version": s.data_version, "format": FORMAT, **pack(facts[s.id])}
+        for s in sessions
+    ]
+    try:
+        connection = db.session.connection()
+        connection.execute(sa.delete(table).where(table.c.session_id.in_([s.id for s in sessions])))
+        connection.execute(sa.insert(table), rows)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def pack(facts: SessionFacts) -> dict:
+    """SessionFacts as digest columns: small parts as JSON, arrays as little-endian bytes."""
+    return {
+        "facts": {
+            "participants": facts.participants,
+            "lanes": {lane: list(counts) for lane, counts in facts.lanes.items()},
+            "handoff_map": [list(join) for join in facts.handoff_map],
+            "top": [asdict(card) for card in facts.top],
+            "groups": [asdict(group) for group in facts.groups],
+            "runs": [list(run) for run in facts.runs],
+        },
+        "handoffs": facts.handoffs.astype("<i8").tobytes(),
+        "minutes": facts.minutes.astype("<f8").tobytes(),
+        "ratings": facts.ratings.astype("<i8").tobytes(),
+    }
+
+
+def unpack(small: dict, handoffs: bytes, minutes: bytes, ratings: bytes) -> SessionFacts:
+    """The SessionFacts that pack() stored."""
+    return SessionFacts(
+        participants=list(small["participants"]),
+        handoffs=np.frombuffer(handoffs, dtype="<i8").astype(np.int64),
+        minutes=np.frombuffer(minutes, dtype="<f8").astype(np.float64),
+        ratings=np.frombuffer(ratings, dtype="<i8").astype(np.int64).reshape(-1, 4),
+        lanes={lane: (n, hidden) for lane, (n, hidden) in small["lanes"].items()},
+        handoff_map=[(f, t, n) for f, t, n in small["handoff_map"]],
+        top=[CardRow(**card) for card in small["top"]],
+        groups=[GroupRow(**group) for group in small["groups"]],
+        runs=[(index, minutes) for index, minutes in small["runs"]],
+    )
+
+
+def _batches(items: Sequence[int], size: int) -> Iterable[list[int]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- keeping data_version exact ---------------------------------------------------------------
+
+
+def _bump(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> None:
+    """data_version + 1 for the sessions matching `condition`, in the writer's transaction."""
+    sessions = Session.__table__
+    connection.execute(
+        sa.update(sessions).where(condition).values(data_version=sessions.c.data_version + 1)
+    )
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _after_flush(session: so.Session, _context: object) -> None:
+    """ORM writes: every added, changed or deleted summary row bumps the session it counts in.
+
+    A correction also bumps the session of the event it undoes (that session's handoffs
+    change); a case answered in a later session bumps the session it was opened in.
+    """
+    session_ids: set[int] = set()
+    corrected: set[int] = set()
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, SUMMARY_MODELS) and row.session_id is not None:
+            session_ids.add(row.session_id)
+            if isinstance(row, CaseEvent) and row.corrects_id is not None:
+                corrected.add(row.corrects_id)
+    if not session_ids and not corrected:
+        return
+    ids = Session.__table__.c.id
+    events = CaseEvent.__table__.c
+    condition = ids.in_(sorted(session_ids))
+    if corrected:
+        undone = sa.select(events.session_id).where(events.id.in_(sorted(corrected)))
+        condition = sa.or_(condition, ids.in_(undone))
+    _bump(session.connection(), condition)
+
+
+@sa.event.listens_for(so.Session, "do_orm_execute")
+def _before_bulk_statement(state: so.ORMExecuteState) -> None:
+    """Bulk INSERT/UPDATE/DELETE through the session (purges, seeding) bump sessions too."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is None or table.name not in _SUMMARY_TABLES:
+        return
+    ids = Session.__table__.c.id
+    if state.is_insert:
+        params = state.parameters
+        rows = params if isinstance(params, list) else [params or {}]
+        session_ids = {row.get("session_id") for row in rows}
+        if None in session_ids:  # values given in the statement itself: bump every session
+            _bump(state.session.connection(), sa.true())
+        elif session_ids:
+            _bump(state.session.connection(), ids.in_(sorted(session_ids)))
+        return
+    touched = sa.select(table.c.session_id)
+    if state.statement.whereclause is not None:
+        touched = touched.where(state.statement.whereclause)
+    _bump(state.session.connection(), ids.in_(touched))

@@ -1,0 +1,155 @@
+"""Stored session digests: the summary reads them for finished sessions and they never go stale.
+
+Each test changes a finished session's data in a way a facilitator or a later session really
+can, then checks the summary (from digests) equals one read afresh from every row, and that
+the change shows: so a digest that missed a change would fail here, not in a meeting.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from playtest.board import services as board
+from playtest.cases import services as cases
+from playtest.extensions import db
+from playtest.models import Reflection, Session, SessionDigest
+from playtest.privacy import purge_playtest
+from playtest.summary import digests
+from playtest.summary.services import playtest_summary
+from tests.summary.test_services import build_story, rounds_by_label
+
+
+def fresh(playtest_id: int) -> dict:
+    summary = playtest_summary(playtest_id, stored=False)
+    summary.pop("generated_at")
+    return summary
+
+
+def from_digests(playtest_id: int) -> dict:
+    summary = playtest_summary(playtest_id)
+    summary.pop("generated_at")
+    return summary
+
+
+def stored_sessions() -> set[int]:
+    return set(db.session.scalars(sa.select(SessionDigest.session_id)))
+
+
+@pytest.fixture
+def story(make, monkeypatch) -> dict:
+    data = build_story(make, monkeypatch)
+    before = from_digests(data["playtest_id"])  # stores the finished session's digest
+    assert stored_sessions() == {data["s1"]}  # s1 is finished; s2 and p1 are live
+    data["before"] = before
+    return data
+
+
+def staff_in(story: dict, session_key: str):
+    return story["story"].staff(db.session.get(Session, story[session_key]))
+
+
+def assert_current(story: dict) -> dict:
+    """The digest-backed summary equals a fresh one, and the change is visible in it."""
+    db.session.expire_all()
+    summary = from_digests(story["playtest_id"])
+    assert summary == fresh(story["playtest_id"])
+    assert summary != story["before"]
+    return summary
+
+
+def test_a_finished_sessions_digest_is_stored_and_read_back(story):
+    assert from_digests(story["playtest_id"]) == story["before"] == fresh(story["playtest_id"])
+    digest = db.session.get(SessionDigest, story["s1"])
+    assert digest.format == digests.FORMAT
+    assert digest.data_version == db.session.get(Session, story["s1"]).data_version
+
+
+def test_reading_a_stored_digest_skips_the_sessions_rows(story, app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        from_digests(story["playtest_id"])
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    case_reads = [s for s in statements if "FROM cases" in s]
+    assert case_reads, "the live sessions' cases are still read"
+    s1 = str(story["s1"])
+    assert all(s1 not in s.split("IN", 1)[-1] for s in case_reads if "IN" in s)
+
+
+def test_a_case_from_a_finished_session_answered_in_a_later_one(story):
+    # C-4 was opened in session 1 and handed to policy; Ada answers it in session 2.
+    ada = story["story"].people[("Ada", story["s2"])]
+    c4 = db.session.scalar(sa.select(cases.Case.id).where(cases.Case.label == "C-4"))
+    cases.answer(ada, {"client_id": str(uuid.uuid4()), "case_id": c4})
+    summary = assert_current(story)
+    s1 = rounds_by_label(summary)["Baseline"]["sessions"][0]
+    assert s1["cases"]["answered"] == 4 and s1["cases"]["unanswered"] == 0
+
+
+def test_a_handoff_in_a_finished_session_undone_from_a_later_one(story):
+    c1 = db.session.scalar(sa.select(cases.Case.id).where(cases.Case.label == "C-1"))
+    cases.correct(staff_in(story, "s2"), {"case_id": c1, "action": "undo_handoff"})
+    summary = assert_current(story)
+    assert rounds_by_label(summary)["Baseline"]["handoffs"] == {"n": 2}
+
+
+def test_moderating_a_finished_sessions_board(story):
+    board.hide(staff_in(story, "s1"), story["cards"]["idea"], True)
+    summary = assert_current(story)
+    s1_board = rounds_by_label(summary)["Baseline"]["sessions"][0]["board"]
+    assert s1_board["n_hidden"] == 2
+
+
+def test_a_purge_blanks_the_top_cards_text(story):
+    purge_playtest(story["playtest_id"])
+    db.session.commit()
+    summary = assert_current(story)
+    tops = [
+        c for lane in rounds_by_label(summary)["Baseline"]["board"]["lanes"] for c in lane["top"]
+    ]
+    assert tops and all(card["text"] == "" for card in tops)
+
+
+def test_a_bulk_update_through_the_session(story):
+    db.session.execute(
+        sa.update(Reflection)
+        .where(Reflection.id == story["cards"]["highlight"])
+        .values(votes=Reflection.votes + 5)
+    )
+    db.session.commit()
+    assert_current(story)
+
+
+def test_a_digest_of_another_format_or_version_is_rebuilt(story):
+    digest = db.session.get(SessionDigest, story["s1"])
+    digest.format = digests.FORMAT + 1
+    db.session.commit()
+    assert from_digests(story["playtest_id"]) == story["before"]
+    assert db.session.get(SessionDigest, story["s1"]).format == digests.FORMAT
+    # A digest stored at an older version (a write raced the summary) is not used either.
+    db.session.execute(
+        sa.update(SessionDigest)
+        .where(SessionDigest.session_id == story["s1"])
+        .values(data_version=SessionDigest.data_version - 1, facts={"broken": True})
+    )
+    db.session.commit()
+    assert from_digests(story["playtest_id"]) == story["before"]
+
+
+def test_posting_in_a_live_session_leaves_finished_digests_alone(story):
+    s1_version = db.session.get(Session, story["s1"]).data_version
+    eve = story["story"].people[("Eve", story["p1"])]
+    story["story"].post(eve, "Highlights", "Live card")
+    db.session.expire_all()
+    assert db.session.get(Session, story["s1"]).data_version == s1_version
+    summary = from_digests(story["playtest_id"])
+    assert summary == fresh(story["playtest_id"])
+    assert rounds_by_label(summary)["Prototype"]["lanes"]["Highlights"] == 1
