@@ -247,3 +247,13 @@ def test_bootstrap_interval_is_never_nan_and_lies_within_the_data(deltas):
     low, high = bootstrap_mean_ci(deltas)
     assert type(low) is float and type(high) is float
     assert min(deltas) <= low <= high <= max(deltas)
+
+
+def test_bootstrap_of_a_large_study_resamples_in_batches_with_the_same_interval(monkeypatch):
+    # 2,000 pairs: unbatched, scipy would hold 9,999 x 2,000 resamples and a 2,000 x 1,999
+    # jackknife at once. Batching must not change the published interval.
+    deltas = np.random.default_rng(3).integers(-8, 9, 2000) / 4
+    batched = bootstrap_mean_ci(deltas)
+    monkeypatch.setattr(stats, "_BOOTSTRAP_BATCH_ABOVE_N", 10**9)
+    assert bootstrap_mean_ci(deltas) == batched
+    assert batched[0] < float(np.mean(deltas)) < batched[1]
