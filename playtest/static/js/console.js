@@ -4,30 +4,13 @@
 // Staff actions are sent straight away with an ack (no outbox): a facilitator must know at
 // once whether "Next" worked, so failures show in the error summary at the top.
 
-import {
-  LiveClient,
-  TimerView,
-  authorText,
-  batched,
-  formatNumber,
-  h,
-  pageData,
-  readStrings,
-  reconcile,
-  renderLanes,
-  scalableQr,
-  storage,
-  translator,
-} from "./live-client.js";
+import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, storage, updateCardFace } from "./live-client.js";
 
-const { root, data } = pageData();
-const t = translator(readStrings());
-const sessionId = Number(data.sessionId);
+const { root, data, sessionId, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
+  auth: { session_id: sessionId },
+  staff: true,
+}));
 const canControl = data.canControl === "1";
-const client = new LiveClient({ auth: { session_id: sessionId }, staff: true });
-const store = client.store;
-const $ = (selector) => root.querySelector(selector);
-const roleLabel = (role) => client.roleLabel(role);
 
 // --- messages --------------------------------------------------------------------------------
 
@@ -65,7 +48,6 @@ async function act(event, payload) {
 
 // --- clock -----------------------------------------------------------------------------------
 
-const timerView = new TimerView(client, $("#pt-timer"), t, { announcer: $("#pt-announcer") });
 const controls = $("#pt-controls");
 const finishConfirm = $("#pt-finish-confirm");
 let busy = false;
@@ -358,14 +340,7 @@ function createCard(card) {
     "li",
     { class: "pt-card" },
     h("p", { class: "pt-card__status", hidden: true, text: t("hidden_status") }),
-    h("p", { class: "pt-card__group", hidden: true }),
-    h("p", { class: "pt-card__text" }),
-    h(
-      "div",
-      { class: "pt-card__meta" },
-      h("span", { class: "pt-card__author" }),
-      h("span", { class: "pt-card__votes" }),
-    ),
+    cardFace(),
     h("p", { class: "govuk-body-s pt-card__flag", hidden: true, text: t("pii_flag") }),
     canControl
       ? h(
@@ -401,12 +376,7 @@ function updateCard(li, card) {
   li.className = "pt-card";
   li.classList.toggle("pt-card--hidden", Boolean(card.hidden));
   li.querySelector(".pt-card__status").hidden = !card.hidden;
-  const group = li.querySelector(".pt-card__group");
-  group.hidden = !card.group;
-  group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
-  li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t, false, roleLabel);
-  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
+  updateCardFace(li, card, t, roleLabel);
   li.querySelector(".pt-card__flag").hidden = !card.pii_flag;
   if (!canControl) return;
   const box = li.querySelector("[data-action=select]");
@@ -611,35 +581,28 @@ $("#pt-cases-body").addEventListener("click", async (event) => {
 
 // --- putting it together ---------------------------------------------------------------------
 
-let everConnected = false;
-
-const render = batched(() => {
-  if (store.connected) everConnected = true;
-  $("#pt-offline").hidden = store.connected || !everConnected;
-  if (store.refused) {
-    clearMessages();
-    showProblem(t("refused"));
-  }
-  // For tests and styling: connecting | live | offline.
-  root.dataset.state = !store.ready ? "connecting" : store.connected ? "live" : "offline";
-  if (!store.ready) return;
-  timerView.update();
-  renderControls();
-  renderAgenda();
-  renderNotes();
-  renderPresence();
-  renderCounts();
-  renderBoard();
-  renderCases();
-});
-
 client.addEventListener("change", (event) => {
   if (event.detail.kind === "timer" || event.detail.kind === "state") observeTimer();
-  render();
+});
+
+const render = start({
+  connection(everConnected) {
+    $("#pt-offline").hidden = store.connected || !everConnected;
+    if (store.refused) {
+      clearMessages();
+      showProblem(t("refused"));
+    }
+  },
+  draw() {
+    renderControls();
+    renderAgenda();
+    renderNotes();
+    renderPresence();
+    renderCounts();
+    renderBoard();
+    renderCases();
+  },
 });
 
 // Actual minutes of the running segment grow by themselves.
 setInterval(() => store.ready && renderAgenda(), 15000);
-
-scalableQr(root);
-client.connect();

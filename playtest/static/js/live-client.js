@@ -627,6 +627,30 @@ export function authorText(card, t, mine = false, roleLabel = (role) => role) {
   return card.author.role ? `${who} · ${roleLabel(card.author.role)}` : who;
 }
 
+/** What every view shows of a card, for its <li>: group, text, author and votes. */
+export function cardFace() {
+  return [
+    h("p", { class: "pt-card__group", hidden: true }),
+    h("p", { class: "pt-card__text" }),
+    h(
+      "div",
+      { class: "pt-card__meta" },
+      h("span", { class: "pt-card__author" }),
+      h("span", { class: "pt-card__votes" }),
+    ),
+  ];
+}
+
+/** Fill a card's face (see cardFace); `mine` names the author "You". */
+export function updateCardFace(li, card, t, roleLabel, mine = false) {
+  const group = li.querySelector(".pt-card__group");
+  group.hidden = !card.group;
+  group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
+  li.querySelector(".pt-card__text").textContent = card.text;
+  li.querySelector(".pt-card__author").textContent = authorText(card, t, mine, roleLabel);
+  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
+}
+
 // --- the countdown ---------------------------------------------------------------------------
 
 /**
@@ -757,4 +781,47 @@ export function scalableQr(container) {
 export function pageData(id = "pt-live") {
   const root = document.getElementById(id);
   return { root, data: root ? root.dataset : {} };
+}
+
+// --- starting a view -------------------------------------------------------------------------
+
+/**
+ * What every live view starts with: its root and data- attributes, its strings, a client
+ * (`clientOptions({ data, sessionId })` gives the LiveClient options) and the timer, which
+ * speaks through #pt-announcer when the template has one. Call `start` once the view's own
+ * handlers are in place.
+ */
+export function liveView(clientOptions) {
+  const { root, data } = pageData();
+  const sessionId = Number(data.sessionId);
+  const t = translator(readStrings());
+  const client = new LiveClient(clientOptions({ data, sessionId }));
+  const store = client.store;
+  const $ = (selector) => root.querySelector(selector);
+  const timerView = new TimerView(client, $("#pt-timer"), t, { announcer: $("#pt-announcer") });
+
+  /**
+   * Render on every store change, at most once per burst: `connection(everConnected)`
+   * always (`everConnected`: whether this page has been live at all, so a first slow
+   * connect is not reported as lost), then, once the first `state` is in, the timer and
+   * `draw()`. Connects, and returns the render function for the view's own handlers.
+   */
+  function start({ connection, draw }) {
+    let everConnected = false;
+    const render = batched(() => {
+      if (store.connected) everConnected = true;
+      connection(everConnected);
+      // For tests and styling: connecting | live | offline.
+      root.dataset.state = !store.ready ? "connecting" : store.connected ? "live" : "offline";
+      if (!store.ready) return;
+      timerView.update();
+      draw();
+    });
+    client.addEventListener("change", render);
+    scalableQr(root);
+    client.connect();
+    return render;
+  }
+
+  return { root, data, sessionId, t, client, store, $, roleLabel: (role) => client.roleLabel(role), start };
 }

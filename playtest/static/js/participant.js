@@ -3,30 +3,12 @@
 // Everything a participant does goes through the client's OUTBOX, so an action taken on a
 // flaky connection is shown at once ("Waiting to send") and delivered exactly once later.
 
-import {
-  LiveClient,
-  TimerView,
-  authorText,
-  batched,
-  compilePatterns,
-  h,
-  pageData,
-  readStrings,
-  reconcile,
-  renderLanes,
-  translator,
-} from "./live-client.js";
+import { cardFace, compilePatterns, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
-const { root, data } = pageData();
-const t = translator(readStrings());
-const sessionId = Number(data.sessionId);
-const client = new LiveClient({
+const { root, sessionId, t, client, store, $, roleLabel, start } = liveView(({ data, sessionId }) => ({
   auth: { token: data.token },
   storageKey: `${sessionId}:${data.participantId}`,
-});
-const store = client.store;
-const $ = (selector) => root.querySelector(selector);
-const roleLabel = (role) => client.roleLabel(role);
+}));
 
 // --- page chrome: connection, problems, tabs -------------------------------------------------
 
@@ -34,7 +16,6 @@ const offlineBanner = $("#pt-offline");
 const problemBox = $("#pt-problems");
 const problemList = $("#pt-problems-list");
 const statusLine = $("#pt-status");
-let everConnected = false;
 
 function showProblem(message) {
   if (!message) return;
@@ -84,8 +65,7 @@ client.addEventListener("problem", (event) => {
   showProblem(prefix ? `${prefix} ${message}` : message);
 });
 
-function renderConnection() {
-  if (store.connected) everConnected = true;
+function renderConnection(everConnected) {
   offlineBanner.hidden = store.connected || !everConnected || Boolean(store.refused);
   const refused = $("#pt-refused");
   refused.hidden = !store.refused;
@@ -134,9 +114,8 @@ try {
 }
 selectTab(tabs.includes(remembered) ? remembered : tabs[0]);
 
-// --- timer and prompt ------------------------------------------------------------------------
+// --- prompt ----------------------------------------------------------------------------------
 
-const timerView = new TimerView(client, $("#pt-timer"), t, { announcer: $("#pt-announcer") });
 const prompt = $("#pt-prompt");
 let promptKey = null;
 
@@ -240,14 +219,7 @@ function createCard() {
     "li",
     { class: "pt-card" },
     h("p", { class: "pt-card__status", hidden: true }),
-    h("p", { class: "pt-card__group", hidden: true }),
-    h("p", { class: "pt-card__text" }),
-    h(
-      "div",
-      { class: "pt-card__meta" },
-      h("span", { class: "pt-card__author" }),
-      h("span", { class: "pt-card__votes" }),
-    ),
+    cardFace(),
     h(
       "div",
       { class: "pt-card__actions" },
@@ -326,12 +298,7 @@ function updateCard(li, card, votesLeftNow) {
   const status = li.querySelector(".pt-card__status");
   status.hidden = !(card.pending || card.editPending);
   status.textContent = card.pending ? t("waiting_to_send") : t("edit_waiting");
-  const group = li.querySelector(".pt-card__group");
-  group.hidden = !card.group;
-  group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
-  li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t, card.mine, roleLabel);
-  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
+  updateCardFace(li, card, t, roleLabel, card.mine);
 
   const actions = li.querySelector(".pt-card__actions");
   const isEditing = editing.has(card.id);
@@ -918,24 +885,19 @@ function renderSession() {
   if (me) $("#pt-me").textContent = t("you_are", { name: me.display_name, role: roleLabel(me.role) });
 }
 
-const render = batched(() => {
-  renderConnection();
-  // For tests and styling: connecting | live | offline.
-  root.dataset.state = !store.ready ? "connecting" : store.connected ? "live" : "offline";
-  if (!store.ready) return;
-  timerView.update();
-  renderPrompt();
-  renderSession();
-  renderBoard();
-  renderCases();
-  renderRatings();
-});
-
 client.addEventListener("change", (event) => {
   if (event.detail.kind === "state") piiPatterns = compilePatterns(store.session?.pii_patterns);
-  render();
 });
 
-client.connect();
+start({
+  connection: renderConnection,
+  draw() {
+    renderPrompt();
+    renderSession();
+    renderBoard();
+    renderCases();
+    renderRatings();
+  },
+});
 // Keep the outbox across reloads: show anything still queued from last time at once.
 if (client.outbox().length) statusLine.textContent = t.count("queued", client.outbox().length);

@@ -1,56 +1,24 @@
 // Projector: the room's second screen. Huge timer, segment title, join code and QR, online
 // count, and the board exactly as participants see it (no hidden cards, and in private
-// mode only the revealed lanes), even when a signed-in facilitator opens it.
+// mode only the revealed lanes), even when a signed-in facilitator opens it. The room hears
+// nothing from the projector: its template has no announcer (participants have their own).
 
-import {
-  LiveClient,
-  TimerView,
-  authorText,
-  batched,
-  h,
-  pageData,
-  readStrings,
-  renderLanes,
-  scalableQr,
-  translator,
-} from "./live-client.js";
+import { cardFace, h, liveView, renderLanes, updateCardFace } from "./live-client.js";
 
-const { root, data } = pageData();
-const t = translator(readStrings());
-const sessionId = Number(data.sessionId);
-const auth = data.viewToken ? { session_id: sessionId, view_token: data.viewToken } : { session_id: sessionId };
-const client = new LiveClient({ auth, staff: !data.viewToken });
-const store = client.store;
-const $ = (selector) => root.querySelector(selector);
+// A signed-in facilitator connects as staff (cookie); anyone else needs the view link's key.
+const { t, client, store, $, roleLabel, start } = liveView(({ data, sessionId }) => ({
+  auth: data.viewToken ? { session_id: sessionId, view_token: data.viewToken } : { session_id: sessionId },
+  staff: !data.viewToken,
+}));
 
-// The room hears nothing from the projector: no announcer (participants have their own).
-const timerView = new TimerView(client, $("#pt-timer"), t);
 const board = $("#pt-board");
 
 function createCard() {
-  return h(
-    "li",
-    { class: "pt-card" },
-    h("p", { class: "pt-card__group", hidden: true }),
-    h("p", { class: "pt-card__text" }),
-    h(
-      "div",
-      { class: "pt-card__meta" },
-      h("span", { class: "pt-card__author" }),
-      h("span", { class: "pt-card__votes" }),
-    ),
-  );
+  return h("li", { class: "pt-card" }, cardFace());
 }
 
 function updateCard(li, card) {
-  const group = li.querySelector(".pt-card__group");
-  group.hidden = !card.group;
-  group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
-  li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t, false, (role) =>
-    client.roleLabel(role),
-  );
-  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
+  updateCardFace(li, card, t, roleLabel);
 }
 
 function renderBoard() {
@@ -68,22 +36,14 @@ function renderBoard() {
   }
 }
 
-let everConnected = false;
-
-const render = batched(() => {
-  if (store.connected) everConnected = true;
-  const banner = $("#pt-offline");
-  banner.hidden = store.connected || (!everConnected && !store.refused);
-  banner.textContent = store.refused ? t("refused") : t("reconnecting");
-  // For tests and styling: connecting | live | offline.
-  root.dataset.state = !store.ready ? "connecting" : store.connected ? "live" : "offline";
-  if (!store.ready) return;
-  timerView.update();
-  const online = store.presence.online || 0;
-  $("#pt-online").textContent = t.count("online", online);
-  renderBoard();
+start({
+  connection(everConnected) {
+    const banner = $("#pt-offline");
+    banner.hidden = store.connected || (!everConnected && !store.refused);
+    banner.textContent = store.refused ? t("refused") : t("reconnecting");
+  },
+  draw() {
+    $("#pt-online").textContent = t.count("online", store.presence.online || 0);
+    renderBoard();
+  },
 });
-
-client.addEventListener("change", render);
-scalableQr(root);
-client.connect();
