@@ -7,7 +7,7 @@ whatever scope they are summarising. Numbers are full precision; rounding is for
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
@@ -186,7 +186,11 @@ def _role_key(role: str | None) -> tuple[bool, str]:
 
 def handoff_map(handoffs: Iterable[tuple[str | None, str | None]]) -> list[dict]:
     """Role → role handoff counts, busiest join first, then by from and to role."""
-    counts = Counter((from_role, to_role) for from_role, to_role in handoffs)
+    return handoff_map_of_counts(Counter((from_role, to_role) for from_role, to_role in handoffs))
+
+
+def handoff_map_of_counts(counts: Mapping[tuple[str | None, str | None], int]) -> list[dict]:
+    """handoff_map from handoffs already counted per (from role, to role) join."""
     ordered = sorted(
         counts.items(),
         key=lambda item: (-item[1], _role_key(item[0][0]), _role_key(item[0][1])),
@@ -205,15 +209,6 @@ def compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
         "n_baseline": len(baseline),
         "n_prototype": len(prototype),
     }
-
-
-def lane_counts(lanes: Sequence[str], card_lanes: Iterable[str]) -> dict[str, int]:
-    """Cards per lane, every playbook lane in playbook order (0 when empty).
-
-    A card in a lane the playbook does not name is not counted; the board never accepts one.
-    """
-    counts = Counter(card_lanes)
-    return {lane: counts[lane] for lane in lanes}
 
 
 def agenda_rows(planned_min: Sequence[float], runs: Iterable[tuple[int, float]]) -> list[dict]:

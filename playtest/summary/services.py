@@ -11,7 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 
@@ -119,9 +119,7 @@ def build_summary(
                     numbers,
                 ),
                 "handoffs": {"n": sum(joins.values())},
-                "handoff_map": metrics.handoff_map(
-                    chain.from_iterable(repeat(join, count) for join, count in joins.items())
-                ),
+                "handoff_map": metrics.handoff_map_of_counts(joins),
                 "sessions": session_blocks,
             }
         )
@@ -148,11 +146,12 @@ def build_summary(
 
 # --- memoised statistics ---------------------------------------------------------------------
 #
-# The bootstrap interval and the exact Wilcoxon and Mann–Whitney tests cost milliseconds per
-# call, and a summary makes one per session and per round: most of a request on a big
-# playtest. Their inputs rarely change (a finished session's ratings never do), so results
-# are memoised per process, keyed by a digest of the exact input values. A changed input is
-# a different key, so nothing can go stale; the digest keeps large samples out of memory.
+# The bootstrap interval, the exact Wilcoxon and Mann–Whitney tests and the quartiles of a
+# round's cases cost milliseconds per call, and a summary makes one per session and per
+# round: most of a request on a big playtest. Their inputs rarely change (a finished
+# session's never do), so results are memoised per process, keyed by a digest of the exact
+# input values. A changed input is a different key, so nothing can go stale; the digest
+# keeps large samples out of memory.
 
 
 def _digest(array: np.ndarray) -> bytes:
@@ -193,6 +192,13 @@ class _Memo:
 
 _confidences = _Memo(4096)
 _comparisons = _Memo(512)
+_case_stats = _Memo(4096)
+
+
+def memo_case_stats(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
+    """metrics.case_stats_of, memoised on the exact arrays (quartiles sort every case)."""
+    key = (_digest(handoffs.astype(np.int64)), _digest(minutes.astype(np.float64)))
+    return _case_stats.get(key, lambda: metrics.case_stats_of(handoffs, minutes))
 
 
 RatingScope = Sequence[tuple[SessionInfo, SessionFacts]]
@@ -239,7 +245,7 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
 
 def case_block(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
     """metrics.case_stats plus `directional` flags (on the cases and on the answered ones)."""
-    block = metrics.case_stats_of(handoffs, minutes)
+    block = memo_case_stats(handoffs, minutes)
     block["directional"] = directional(block["n"])
     block["time_to_answer_min"]["directional"] = directional(block["time_to_answer_min"]["n"])
     return block
@@ -259,13 +265,12 @@ LaneCards = dict[str, tuple[int, int] | None]  # lane -> (cards, hidden) or None
 
 def lane_block(lanes: Sequence[str], scopes: Iterable[LaneCards]) -> dict[str, int]:
     """Cards per lane (hidden ones included: they were posted), every playbook lane in order."""
-    totals = _lane_totals(lanes, scopes)
-    return metrics.lane_counts(
-        lanes, chain.from_iterable(repeat(lane, n) for lane, (n, _hidden) in totals.items())
-    )
+    return {lane: n for lane, (n, _hidden) in _lane_totals(lanes, scopes).items()}
 
 
 def _lane_totals(lanes: Sequence[str], scopes: Iterable[LaneCards]) -> dict[str, tuple[int, int]]:
+    """Every playbook lane in order (0 when empty); a lane the playbook does not name is not
+    counted (the board never accepts one)."""
     totals = {lane: (0, 0) for lane in lanes}
     for scope in scopes:
         for lane, counts in scope.items():

@@ -22,7 +22,6 @@ from playtest.summary.metrics import (
     directional,
     handoff_map,
     handoffs_per_case,
-    lane_counts,
     times_to_answer,
 )
 from playtest.summary.stats import bootstrap_mean_ci
@@ -414,17 +413,6 @@ def test_compare_on_time_to_answer_samples():
     assert (result["n_baseline"], result["n_prototype"]) == (3, 2)
     assert result["cliffs_delta"] == -1.0  # every prototype answer came faster
     assert result["mann_whitney_u"] == 0.0
-
-
-def test_lane_counts_list_every_playbook_lane_in_order():
-    lanes = ["Highlights", "Blockers", "Opportunities"]
-    cards = ["Blockers", "Highlights", "Blockers", "Somewhere else"]
-    assert list(lane_counts(lanes, cards).items()) == [
-        ("Highlights", 1),
-        ("Blockers", 2),
-        ("Opportunities", 0),
-    ]
-    assert lane_counts(lanes, []) == {"Highlights": 0, "Blockers": 0, "Opportunities": 0}
 
 
 def test_agenda_rows_planned_vs_actual():
