@@ -10,9 +10,9 @@ from playtest.auth.services import user_for_api_token
 from playtest.board.services import attendance_room, session_room, staff_room
 from playtest.extensions import db, socketio
 from playtest.facilitation import services as live
-from playtest.facilitation.snapshot import state
+from playtest.facilitation.snapshot import presence_for, state
 from playtest.i18n import viewer_language
-from playtest.models import Session
+from playtest.models import Attendance, Session
 from playtest.realtime import (
     NAMESPACE,
     emit_to,
@@ -24,8 +24,11 @@ from playtest.realtime import (
 )
 
 
-def _authenticate(auth: object) -> tuple[live.Viewer, object]:
-    """Who is connecting: a participant token, a staff API token or cookie, or a view link."""
+def _authenticate(auth: object) -> tuple[live.Viewer, Attendance | None, Session]:
+    """Who is connecting, their attendance (participants only) and the session they look at.
+
+    A participant token, a staff API token or cookie, or a view link; anything else is refused.
+    """
     auth = auth if isinstance(auth, dict) else {}
     token = auth.get("token") if isinstance(auth.get("token"), str) else None
     session_id = auth.get("session_id")
@@ -35,30 +38,30 @@ def _authenticate(auth: object) -> tuple[live.Viewer, object]:
     if attendance is not None:
         if session_id is not None and session_id != attendance.session_id:
             raise ConnectionRefusedError("that token belongs to another session")
-        return live.participant_viewer(attendance), attendance
-    if session_id is None or db.session.get(Session, session_id) is None:
+        session = live.session_for_live(attendance.session_id)
+        return live.participant_viewer(attendance), attendance, session
+    session = live.session_for_live(session_id) if session_id is not None else None
+    if session is None:
         raise ConnectionRefusedError("unknown session or token")
     if token:
-        user = user_for_api_token(token)
+        user = user_for_api_token(token)  # marks the token used: committed with the connection
         if user is None:
             raise ConnectionRefusedError("unknown token")
-        db.session.commit()
-        return live.staff_viewer(user, session_id), None
+        return live.staff_viewer(user, session_id), None, session
     view_token = auth.get("view_token")
     if isinstance(view_token, str):
         viewer = live.projector_viewer(session_id, view_token)
         if viewer is None:
             raise ConnectionRefusedError("unknown view link")
-        return viewer, None
+        return viewer, None, session
     if current_user.is_authenticated:
-        return live.staff_viewer(current_user, session_id), None
+        return live.staff_viewer(current_user, session_id), None, session
     raise ConnectionRefusedError("sign in or join the session first")
 
 
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth: object = None) -> None:
-    viewer, attendance = _authenticate(auth)
-    session = db.session.get(Session, viewer.session_id)
+    viewer, attendance, session = _authenticate(auth)
     join_room(session_room(session.id))
     if viewer.is_staff:
         join_room(staff_room(session.id))
@@ -67,12 +70,18 @@ def on_connect(auth: object = None) -> None:
     # The language now, from the attendance already in hand: otherwise each socket's first
     # event (often its only post) would read the attendance again.
     remember(request.sid, viewer, viewer_language(attendance))
+    snapshot = state(session, viewer, attendance, presence=False)
+    # The socket is recorded after the snapshot's reads, in the same transaction, so the row
+    # locks its INSERT takes last only until the commit below (and nothing read is expired
+    # and read again), and before presence is counted, so the snapshot counts this socket.
     live.connected(request.sid, viewer, current_app.config["WORKER_ID"])
+    snapshot["presence"] = presence_for(viewer, session.id)
+    db.session.commit()
     start_heartbeat()
     freeze_startup_heap()
-    emit("state", state(session, viewer, attendance))
+    emit("state", snapshot)
     if viewer.is_participant:
-        announce_presence(session.id)
+        announce_presence(viewer.session_id)
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -355,8 +356,17 @@ def audit(viewer: Viewer, action: str, target: str, detail: dict | None = None) 
 # --- presence --------------------------------------------------------------------------------
 
 
+def session_for_live(session_id: int) -> Session | None:
+    """The session with its round and playtest (the `state` snapshot shows both), in one query."""
+    return db.session.get(
+        Session, session_id, options=[so.joinedload(Session.round).joinedload(Round.playtest)]
+    )
+
+
 def connected(sid: str, viewer: Viewer, worker_id: str) -> None:
-    db.session.merge(
+    """Record a socket as online; the caller commits (after counting presence with it)."""
+    # A plain INSERT, not a merge: a Socket.IO sid is random and never reused.
+    db.session.add(
         Connection(
             sid=sid,
             session_id=viewer.session_id,
@@ -368,16 +378,13 @@ def connected(sid: str, viewer: Viewer, worker_id: str) -> None:
             seen_at=clockmath.utcnow(),
         )
     )
-    db.session.commit()
 
 
 def disconnected(sid: str) -> int | None:
     """Forget a socket; returns its session id (None when it was unknown)."""
-    conn = db.session.get(Connection, sid)
-    if conn is None:
-        return None
-    session_id = conn.session_id
-    db.session.delete(conn)
+    session_id = db.session.scalar(
+        sa.delete(Connection).where(Connection.sid == sid).returning(Connection.session_id)
+    )
     db.session.commit()
     return session_id
 
@@ -397,29 +404,35 @@ def heartbeat(worker_id: str) -> None:
 def presence(session_id: int) -> dict:
     """Who is online now: participants by role, and their names for the console."""
     fresh = clockmath.utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
+    # One statement for participants and staff: one row per live socket of the session.
     rows = db.session.execute(
-        sa.select(Attendance.participant_id, Attendance.display_name, Attendance.role)
-        .join(Connection, Connection.attendance_id == Attendance.id)
+        sa.select(
+            Connection.kind,
+            Connection.user_id,
+            Attendance.participant_id,
+            Attendance.display_name,
+            Attendance.role,
+        )
+        .outerjoin(Attendance, Connection.attendance_id == Attendance.id)
         .where(Connection.session_id == session_id, Connection.seen_at >= fresh)
-        .distinct()
         .order_by(Attendance.display_name)
     ).all()
-    by_role: dict[str, int] = {}
-    for row in rows:
-        by_role[row.role] = by_role.get(row.role, 0) + 1
-    staff = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
-            Connection.session_id == session_id,
-            Connection.kind.in_(STAFF_KINDS),
-            Connection.seen_at >= fresh,
-        )
+    # A person with two tabs open is online once.
+    people = dict.fromkeys(
+        (row.participant_id, row.display_name, row.role)
+        for row in rows
+        if row.participant_id is not None
     )
+    staff = {row.user_id for row in rows if row.kind in STAFF_KINDS and row.user_id is not None}
+    by_role: dict[str, int] = {}
+    for _participant_id, _name, role in people:
+        by_role[role] = by_role.get(role, 0) + 1
     return {
-        "online": len(rows),
+        "online": len(people),
         "by_role": by_role,
-        "staff": staff or 0,
+        "staff": len(staff),
         "people": [
-            {"participant_id": r.participant_id, "display_name": r.display_name, "role": r.role}
-            for r in rows
+            {"participant_id": participant_id, "display_name": name, "role": role}
+            for participant_id, name, role in people
         ],
     }

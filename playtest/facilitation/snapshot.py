@@ -116,8 +116,26 @@ def me_payload(
     }
 
 
-def state(session: Session, viewer: live.Viewer, attendance: Attendance | None = None) -> dict:
-    """Everything a client needs to draw the session, in the viewer's language."""
+def presence_for(viewer: live.Viewer, session_id: int) -> dict:
+    """Who is online, as this viewer may see it: names for staff, counts for everyone else."""
+    presence = live.presence(session_id)
+    if not viewer.is_staff:
+        presence.pop("people")
+    return presence
+
+
+def state(
+    session: Session,
+    viewer: live.Viewer,
+    attendance: Attendance | None = None,
+    *,
+    presence: bool = True,
+) -> dict:
+    """Everything a client needs to draw the session, in the viewer's language.
+
+    `presence=False` leaves presence out, for a connecting socket that counts it only once
+    its own connection is recorded (see facilitation/events.py).
+    """
     language = i18n.viewer_language(attendance)
     document = i18n.localized_document(session, language)
     reflections = board.visible_cards(session, viewer)
@@ -135,10 +153,9 @@ def state(session: Session, viewer: live.Viewer, attendance: Attendance | None =
             "reflections": reflections,
             "me": me_payload(session, viewer, attendance, document),
             "cases": cases.visible_cases(session, viewer),
-            "presence": live.presence(session.id),
         }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)
-    else:
-        payload["presence"].pop("people")
+    if presence:
+        payload["presence"] = presence_for(viewer, session.id)
     return payload
