@@ -1,13 +1,18 @@
-"""`/live` connect and disconnect, and the facilitator's timer controls."""
+"""`/live` connect and disconnect, presence announcements, and the facilitator's timer controls."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from playtest import config
 from playtest.auth.services import user_for_api_token
-from playtest.board.services import attendance_room, session_room, staff_room
+from playtest.board.services import Delivery, attendance_room, session_room, staff_room
 from playtest.extensions import db, socketio
 from playtest.facilitation import services as live
 from playtest.facilitation.snapshot import presence_for, state
@@ -22,6 +27,8 @@ from playtest.realtime import (
     remember,
     start_heartbeat,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _authenticate(auth: object) -> tuple[live.Viewer, Attendance | None, Session]:
@@ -81,7 +88,7 @@ def on_connect(auth: object = None) -> None:
     freeze_startup_heap()
     emit("state", snapshot)
     if viewer.is_participant:
-        announce_presence(viewer.session_id)
+        presence_changed(viewer.session_id)
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)
@@ -89,15 +96,85 @@ def on_disconnect(*_reason: object) -> None:
     viewer = forget(request.sid)
     session_id = live.disconnected(request.sid)
     if viewer is not None and viewer.is_participant and session_id is not None:
-        announce_presence(session_id)
+        presence_changed(session_id)
 
 
-def announce_presence(session_id: int) -> None:
+# --- presence: announced once per burst of connects and disconnects -------------------------
+
+
+def presence_deliveries(session_id: int) -> list[Delivery]:
     """Counts to everyone (the projector shows them); names only to staff, sent last."""
     presence = live.presence(session_id)
     counts = {key: value for key, value in presence.items() if key != "people"}
-    emit_to("presence", counts, session_room(session_id))
-    emit_to("presence", presence, staff_room(session_id))
+    return [
+        Delivery("presence", session_room(session_id), counts),
+        Delivery("presence", staff_room(session_id), presence),
+    ]
+
+
+@dataclass
+class _PresenceChanges:
+    """Sessions whose presence changed since this app's announcer last looked."""
+
+    sessions: set[int] = field(default_factory=set)
+    announcing: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def presence_changed(session_id: int) -> None:
+    """Someone came or went: announce the session's presence soon, once for the whole burst.
+
+    Announcing on every connect costs N broadcasts to N sockets when a room of N phones
+    (re)connects at once. Instead one background task per app announces each changed session
+    at most once per PRESENCE_COALESCE_S: the first change at once, later ones in the next
+    round. Each round reads presence from the database after the changes it covers were
+    committed, so the round after the last change carries the final count. The connecting
+    socket itself needs no announcement: its `state` already counts it.
+    """
+    app = current_app._get_current_object()
+    changes = app.extensions.get("playtest.presence_changes")
+    if changes is None:
+        changes = app.extensions.setdefault("playtest.presence_changes", _PresenceChanges())
+    with changes.lock:
+        changes.sessions.add(session_id)
+        if changes.announcing:
+            return
+        changes.announcing = True
+    socketio.start_background_task(_announce_presence, app, changes, socketio.server)
+
+
+def _announce_presence(app: Flask, changes: _PresenceChanges, server: object) -> None:
+    """Announce changed sessions in rounds, until a round finds none; then stop."""
+    # With several processes (a message queue), another process may read presence just
+    # before a change here and deliver it just after our announcement of the change. Each
+    # changed session is announced once more a round later, so the last word in the room was
+    # read at least PRESENCE_COALESCE_S after the last change.
+    shared = bool(app.config.get("REDIS_URL"))
+    again: set[int] = set()
+    while True:
+        with changes.lock:
+            changed, changes.sessions = changes.sessions, set()
+            due = changed | again
+            # socketio.server is replaced only when another app is created (tests do, per test):
+            # this app's announcer then stops.
+            if not due or socketio.server is not server:
+                changes.announcing = False
+                return
+        failed = set()
+        with app.app_context():
+            for session_id in sorted(due):
+                try:
+                    for item in presence_deliveries(session_id):
+                        server.emit(item.event, item.payload, to=item.room, namespace=NAMESPACE)
+                except Exception:  # the database may be briefly away: try again next round
+                    db.session.rollback()
+                    log.warning("presence announcement failed", exc_info=True)
+                    failed.add(session_id)
+        if failed:
+            with changes.lock:
+                changes.sessions |= failed
+        again = changed if shared else set()
+        socketio.sleep(config.PRESENCE_COALESCE_S)
 
 
 @live_event("timer:control")
