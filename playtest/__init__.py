@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 
 from playtest.config import Config
 from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -100,6 +103,35 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_closed_connections(
+    dbapi_connection: Any, connection_record: Any, connection_proxy: Any
+) -> None:
+    """Hand out no PostgreSQL connection the server has closed since it was last used.
+
+    A server that restarts, or terminates a backend, sends a FATAL message and closes the
+    socket; a healthy idle connection has nothing to read. So peek at the socket, which costs
+    no round trip (pool_pre_ping sends a query on every checkout). DisconnectionError makes
+    the pool open a fresh connection in its place.
+    """
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:  # SQLite: no server to go away
+        return
+    try:
+        sock = socket.socket(fileno=os.dup(fileno()))
+    except Exception as exc:  # psycopg already knows the connection is closed
+        raise DisconnectionError("database connection closed") from exc
+    with sock:
+        sock.setblocking(False)
+        try:
+            sock.recv(1, socket.MSG_PEEK)
+        except BlockingIOError:
+            return  # nothing waiting: the connection is as the last user left it
+        except OSError:
+            pass  # reset by the server
+    raise DisconnectionError("the database server closed this connection")
 
 
 def _register_blueprints(app: Flask) -> None:

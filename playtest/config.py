@@ -45,7 +45,12 @@ class Config:
     DATABASE_URL: str | None = None  # friendlier alias for the above
     REDIS_URL: str | None = None  # Socket.IO message queue + rate-limit storage
     ASYNC_MODE = "threading"  # `playtest serve` switches to gevent
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every socket event.
+    # Connections the server closed (a restart, a terminated backend) are replaced at checkout
+    # without one (playtest/__init__.py); any other dead connection fails one statement and
+    # SQLAlchemy then replaces the whole pool. Recycling after 5 minutes keeps connections
+    # younger than the idle timeouts of firewalls and load balancers on the way.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 300}
     WTF_CSRF_TIME_LIMIT = None  # a facilitator console stays open for a whole day
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

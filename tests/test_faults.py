@@ -225,3 +225,42 @@ def test_database_away_for_seconds_gives_a_clear_retry_and_no_half_rows(
             conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
         person.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (PLAYTEST_TEST_DATABASE_URL)")
+def test_database_closing_idle_connections_costs_no_event(fresh_database_url, server_factory):
+    """A PostgreSQL restart between events closes every pooled connection; nobody notices.
+
+    The pool replaces a closed connection when it hands it out, without a query per event.
+    """
+    server = server_factory()
+    data = seed(fresh_database_url, 2, server.url)
+    person = Watcher(server.url, {"token": data["tokens"][0]})
+    name = sa.make_url(fresh_database_url).database
+    admin = sa.create_engine(sa.make_url(PG_URL), isolation_level="AUTOCOMMIT")
+
+    def close_server_connections() -> None:
+        with admin.connect() as conn:
+            closed = conn.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                    " WHERE datname = :n"
+                ),
+                {"n": name},
+            ).scalar()
+        assert closed >= 1  # the server's pooled connections really were there to close
+
+    others: list[Watcher] = []
+    try:
+        assert person.call("case:open", {"client_id": "before-000000", "label": "C-1"})["ok"]
+        close_server_connections()
+        after = person.call("case:open", {"client_id": "after-0000000", "label": "C-2"})
+        assert after["ok"] is True, after
+        close_server_connections()
+        others.append(Watcher(server.url, {"token": data["tokens"][1]}))
+        others[0].wait_for(lambda: len(others[0].states) == 1)
+        assert others[0].states[0]["presence"]["online"] == 2
+    finally:
+        for watcher in (person, *others):
+            watcher.close()
+        admin.dispose()
