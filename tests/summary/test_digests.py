@@ -8,9 +8,13 @@ the change shows: so a digest that missed a change would fail here, not in a mee
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playtest.board import services as board
 from playtest.cases import services as cases
@@ -18,6 +22,7 @@ from playtest.extensions import db
 from playtest.models import Reflection, Session, SessionDigest
 from playtest.privacy import purge_playtest
 from playtest.summary import digests
+from playtest.summary.queries import _minutes_between
 from playtest.summary.services import playtest_summary
 from tests.summary.test_services import build_story, rounds_by_label
 
@@ -153,3 +158,18 @@ def test_posting_in_a_live_session_leaves_finished_digests_alone(story):
     summary = from_digests(story["playtest_id"])
     assert summary == fresh(story["playtest_id"])
     assert rounds_by_label(summary)["Prototype"]["lanes"]["Highlights"] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
+    st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)),
+)
+def test_minutes_to_answer_read_in_bulk_equal_pythons_to_the_last_bit(opened, took):
+    # The summary reads every case's times with numpy; they must be the very numbers a
+    # person gets from the CSV's timestamps with Python, on either database's value form.
+    answered = opened + took
+    expected = took.total_seconds() / 60.0
+    for as_stored in (lambda t: t, lambda t: t.strftime("%Y-%m-%d %H:%M:%S.%f")):
+        got = _minutes_between([as_stored(opened)] * 2, [as_stored(answered), None])
+        assert got[0] == expected and np.isnan(got[1])
