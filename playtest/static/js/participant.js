@@ -560,16 +560,28 @@ function caseViews() {
   }
   const me = store.me;
   const delivered = new Set();
+  const echoes = []; // the room's copies of my cases, not yet matched to their client_id
   const mine = [];
   const queue = [];
   for (const item of store.cases.values()) {
     if (item.client_id) delivered.add(item.client_id);
     const view = { ...item, key: String(item.id), pendingActions: pendingActions.get(item.id) || [] };
-    if (me && item.opened_by === me.participant_id) mine.push(view);
-    else if (me && item.status === "open" && item.holder_role === me.role) queue.push(view);
+    if (me && item.opened_by === me.participant_id) {
+      mine.push(view);
+      if (!item.client_id) echoes.push(item);
+    } else if (me && item.status === "open" && item.holder_role === me.role) queue.push(view);
   }
+  echoes.sort((a, b) => a.id - b.id);
   for (const item of pendingOpens) {
     if (delivered.has(item.client_id)) continue;
+    // The room's copy of a case reaches its opener without the client_id (only the ack and
+    // `state` carry it) and may come before the ack: it stands for the oldest waiting open
+    // with the same label and type, so the case does not show twice in between.
+    const echo = echoes.findIndex((found) => sameOpen(found, item.payload));
+    if (echo >= 0) {
+      echoes.splice(echo, 1);
+      continue;
+    }
     mine.push({
       key: `pending-${item.client_id}`,
       pending: true,
@@ -585,6 +597,12 @@ function caseViews() {
   mine.sort(newestFirst);
   queue.sort((a, b) => a.id - b.id);
   return { mine, queue };
+}
+
+/** Whether this case from the server is what the `case:open` payload asked for. */
+function sameOpen(found, payload) {
+  const type = (text) => (text || "").trim() || null;
+  return found.label === payload.label.trim() && type(found.case_type) === type(payload.case_type);
 }
 
 function field(label, control, hint = null) {
