@@ -147,12 +147,29 @@ def _batches(items: Sequence[int], size: int) -> Iterable[list[int]]:
 # --- keeping data_version exact ---------------------------------------------------------------
 
 
+_sessions = Session.__table__
+_events = CaseEvent.__table__
+_NEXT_VERSION = {"data_version": _sessions.c.data_version + 1}
+# Built once: the flush listener runs on every card, vote and case event, and a prebuilt
+# statement skips rebuilding the expression and its cache key each time.
+_BUMP_SESSION = (
+    sa.update(_sessions).where(_sessions.c.id == sa.bindparam("session_id")).values(_NEXT_VERSION)
+)
+_BUMP_SESSION_OF_EVENT = (
+    sa.update(_sessions)
+    .where(
+        _sessions.c.id
+        == sa.select(_events.c.session_id)
+        .where(_events.c.id == sa.bindparam("event_id"))
+        .scalar_subquery()
+    )
+    .values(_NEXT_VERSION)
+)
+
+
 def _bump(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> None:
     """data_version + 1 for the sessions matching `condition`, in the writer's transaction."""
-    sessions = Session.__table__
-    connection.execute(
-        sa.update(sessions).where(condition).values(data_version=sessions.c.data_version + 1)
-    )
+    connection.execute(sa.update(_sessions).where(condition).values(_NEXT_VERSION))
 
 
 @sa.event.listens_for(so.Session, "after_flush")
@@ -169,15 +186,11 @@ def _after_flush(session: so.Session, _context: object) -> None:
             session_ids.add(row.session_id)
             if isinstance(row, CaseEvent) and row.corrects_id is not None:
                 corrected.add(row.corrects_id)
-    if not session_ids and not corrected:
-        return
-    ids = Session.__table__.c.id
-    events = CaseEvent.__table__.c
-    condition = ids.in_(sorted(session_ids))
+    connection = session.connection() if session_ids or corrected else None
+    if session_ids:  # in id order, so concurrent writers lock sessions rows in one order
+        connection.execute(_BUMP_SESSION, [{"session_id": i} for i in sorted(session_ids)])
     if corrected:
-        undone = sa.select(events.session_id).where(events.id.in_(sorted(corrected)))
-        condition = sa.or_(condition, ids.in_(undone))
-    _bump(session.connection(), condition)
+        connection.execute(_BUMP_SESSION_OF_EVENT, [{"event_id": i} for i in sorted(corrected)])
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
@@ -188,7 +201,7 @@ def _before_bulk_statement(state: so.ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if table is None or table.name not in _SUMMARY_TABLES:
         return
-    ids = Session.__table__.c.id
+    ids = _sessions.c.id
     if state.is_insert:
         params = state.parameters
         rows = params if isinstance(params, list) else [params or {}]
