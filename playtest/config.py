@@ -36,6 +36,12 @@ PRESENCE_HEARTBEAT_S = 20
 PRESENCE_COALESCE_S = 1.0
 LIKERT_MIN, LIKERT_MAX = 1, 5
 
+# Summary digests (summary/digests.py): a finished session's digest is stored only once it has
+# been finished this long, so that a write which read the session as running just before it
+# finished (and so did not bump its data_version) has committed before the digest is built.
+# Socket events commit within milliseconds; 30 s leaves a wide margin.
+DIGEST_AFTER_FINISH_S = 30
+
 
 class Config:
     """Flask settings; env vars named PLAYTEST_<KEY> override them (see create_app)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from itertools import chain, islice
 
 import numpy as np
@@ -24,7 +25,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
+from playtest import config
 from playtest.extensions import db
+from playtest.facilitation.clock import utcnow
 from playtest.models import (
     Attendance,
     Case,
@@ -65,9 +68,18 @@ def facts_for(sessions: Sequence[SessionInfo], stored: bool = True) -> dict[int,
     for batch in _batches(missing, BATCH):
         facts.update(session_facts(batch))
     if stored:
-        finished = [s for s in sessions if s.status == "finished" and s.id in missing]
-        save(finished, facts)
+        settled = utcnow() - timedelta(seconds=config.DIGEST_AFTER_FINISH_S)
+        save([s for s in sessions if s.id in missing and _settled(s, settled)], facts)
     return facts
+
+
+def _settled(session: SessionInfo, finished_before: datetime) -> bool:
+    """Finished long enough ago that no write that saw it running can still be in flight."""
+    return (
+        session.status == "finished"
+        and session.finished_at is not None
+        and session.finished_at <= finished_before
+    )
 
 
 def load(sessions: Sequence[SessionInfo]) -> dict[int, SessionFacts]:
@@ -167,6 +179,13 @@ _BUMP_SESSION_OF_EVENT = (
 )
 
 
+def _known_unfinished(session: so.Session, session_id: int) -> bool:
+    """True when this ORM session holds that Session row, loaded, with a status not finished."""
+    live = session.identity_map.get(so.util.identity_key(Session, session_id))
+    status = sa.inspect(live).dict.get("status") if live is not None else None
+    return status is not None and status != "finished"
+
+
 def _bump(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> None:
     """data_version + 1 for the sessions matching `condition`, in the writer's transaction."""
     connection.execute(sa.update(_sessions).where(condition).values(_NEXT_VERSION))
@@ -178,6 +197,11 @@ def _after_flush(session: so.Session, _context: object) -> None:
 
     A correction also bumps the session of the event it undoes (that session's handoffs
     change); a case answered in a later session bumps the session it was opened in.
+
+    Writes to a session this transaction read as not finished need no bump (the posting
+    hot path: cards, votes, case events), since no digest of an unfinished session exists,
+    and none is stored until DIGEST_AFTER_FINISH_S after it finishes, by when any write that
+    saw it running has committed.
     """
     session_ids: set[int] = set()
     corrected: set[int] = set()
@@ -186,6 +210,7 @@ def _after_flush(session: so.Session, _context: object) -> None:
             session_ids.add(row.session_id)
             if isinstance(row, CaseEvent) and row.corrects_id is not None:
                 corrected.add(row.corrects_id)
+    session_ids = {i for i in session_ids if not _known_unfinished(session, i)}
     connection = session.connection() if session_ids or corrected else None
     if session_ids:  # in id order, so concurrent writers lock sessions rows in one order
         connection.execute(_BUMP_SESSION, [{"session_id": i} for i in sorted(session_ids)])

@@ -8,7 +8,7 @@ the change shows: so a digest that missed a change would fail here, not in a mee
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -150,11 +151,12 @@ def test_a_digest_of_another_format_or_version_is_rebuilt(story):
 
 
 def test_posting_in_a_live_session_leaves_finished_digests_alone(story):
-    s1_version = db.session.get(Session, story["s1"]).data_version
+    versions = {key: db.session.get(Session, story[key]).data_version for key in ("s1", "p1")}
     eve = story["story"].people[("Eve", story["p1"])]
     story["story"].post(eve, "Highlights", "Live card")
     db.session.expire_all()
-    assert db.session.get(Session, story["s1"]).data_version == s1_version
+    # The hot path writes no version at all: p1 is live, and s1 was not touched.
+    assert {key: db.session.get(Session, story[key]).data_version for key in versions} == versions
     summary = from_digests(story["playtest_id"])
     assert summary == fresh(story["playtest_id"])
     assert rounds_by_label(summary)["Prototype"]["lanes"]["Highlights"] == 1
@@ -173,3 +175,23 @@ def test_minutes_to_answer_read_in_bulk_equal_pythons_to_the_last_bit(opened, to
     for as_stored in (lambda t: t, lambda t: t.strftime("%Y-%m-%d %H:%M:%S.%f")):
         got = _minutes_between([as_stored(opened)] * 2, [as_stored(answered), None])
         assert got[0] == expected and np.isnan(got[1])
+
+
+def test_a_session_just_finished_is_stored_only_once_writes_in_flight_have_landed(
+    story, monkeypatch
+):
+    # A write that read session 2 as running just before it finished bumps nothing; so its
+    # digest waits until no such write can still be in flight.
+    session = db.session.get(Session, story["s2"])
+    live_now = datetime.now(UTC)
+    monkeypatch.setattr(digests, "utcnow", lambda: live_now)
+    story["story"].now = live_now
+    story["story"].clock(session, "start")
+    story["story"].clock(session, "finish")
+    from_digests(story["playtest_id"])
+    assert stored_sessions() == {story["s1"]}
+    monkeypatch.setattr(
+        digests, "utcnow", lambda: live_now + timedelta(seconds=config.DIGEST_AFTER_FINISH_S)
+    )
+    assert from_digests(story["playtest_id"]) == fresh(story["playtest_id"])
+    assert stored_sessions() == {story["s1"], story["s2"]}
