@@ -123,14 +123,12 @@ def session_state(session_id: int):
 
 def _ordered_json(data: object, status: int = 200, filename: str | None = None):
     """JSON in the order it was built (lanes in playbook order); NaN is refused, never sent."""
-    import json
-
     from flask import Response
 
+    from playtest.summary.services import to_json
+
     response = Response(
-        json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
-        status=status,
-        mimetype="application/json",
+        data if isinstance(data, str) else to_json(data), status=status, mimetype="application/json"
     )
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -152,12 +150,12 @@ def _export_table() -> str | None:
 @bp.get("/playtests/<int:playtest_id>/summary")
 @staff_required()
 def playtest_summary(playtest_id: int):
-    from playtest.summary.services import playtest_summary as summarise
+    from playtest.summary.services import playtest_summary_json
 
-    summary = summarise(playtest_id)
-    if summary is None:
+    text = playtest_summary_json(playtest_id)
+    if text is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
-    return _ordered_json(summary)
+    return _ordered_json(text)
 
 
 @bp.get("/playtests/<int:playtest_id>/export.json")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import chain, islice
 
 import numpy as np
@@ -68,17 +68,19 @@ def facts_for(sessions: Sequence[SessionInfo], stored: bool = True) -> dict[int,
     for batch in _batches(missing, BATCH):
         facts.update(session_facts(batch))
     if stored:
-        settled = utcnow() - timedelta(seconds=config.DIGEST_AFTER_FINISH_S)
-        save([s for s in sessions if s.id in missing and _settled(s, settled)], facts)
+        save([s for s in sessions if s.id in missing and settled(s)], facts)
     return facts
 
 
-def _settled(session: SessionInfo, finished_before: datetime) -> bool:
-    """Finished long enough ago that no write that saw it running can still be in flight."""
+def settled(session: SessionInfo) -> bool:
+    """Finished long enough ago that no write that saw it running can still be in flight.
+
+    From then on every write to its summary rows bumps its data_version.
+    """
     return (
         session.status == "finished"
         and session.finished_at is not None
-        and session.finished_at <= finished_before
+        and session.finished_at <= utcnow() - timedelta(seconds=config.DIGEST_AFTER_FINISH_S)
     )
 
 

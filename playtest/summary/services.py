@@ -8,6 +8,7 @@ precision (pages round them for display) and a missing number is None, never NaN
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +39,40 @@ def playtest_summary(playtest_id: int, stored: bool = True) -> dict | None:
     Finished sessions come from their stored digests (summary.digests) when current;
     `stored=False` reads every row afresh, which gives the same summary, only slower.
     """
+    inputs = _inputs(playtest_id)
+    if inputs is None:
+        return None
+    head, rounds, sessions = inputs
+    return build_summary(head, rounds, sessions, digests.facts_for(sessions, stored))
+
+
+def playtest_summary_json(playtest_id: int) -> str | None:
+    """The summary as JSON text (the API's answer), or None when there is no such playtest.
+
+    A playtest whose sessions have all finished and settled (digests.settled) changes only
+    through writes that bump a session's data_version, or through its rounds and playbooks:
+    its text is kept per process under a key of exactly those, and served again until one
+    of them changes. A playtest with any session not yet settled is summarised each time.
+    """
+    inputs = _inputs(playtest_id)
+    if inputs is None:
+        return None
+    head, rounds, sessions = inputs
+    key = _settled_key(head, rounds, sessions)
+    text = _summary_texts.get(key) if key is not None else None
+    if text is None:
+        text = to_json(build_summary(head, rounds, sessions, digests.facts_for(sessions)))
+        if key is not None:
+            _summary_texts.put(key, text)
+    return text
+
+
+def to_json(data: object) -> str:
+    """JSON in the order it was built (lanes in playbook order); NaN is refused, never sent."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _inputs(playtest_id: int) -> tuple[dict, list[RoundInfo], list[SessionInfo]] | None:
     playtest = db.session.get(Playtest, playtest_id)
     if playtest is None:
         return None
@@ -49,7 +84,46 @@ def playtest_summary(playtest_id: int, stored: bool = True) -> dict | None:
     }
     rounds = round_infos(playtest_id)
     sessions = session_infos(playtest_id)  # before the rows: their data_version dates the facts
-    return build_summary(head, rounds, sessions, digests.facts_for(sessions, stored))
+    return head, rounds, sessions
+
+
+def _settled_key(
+    head: dict, rounds: Sequence[RoundInfo], sessions: Sequence[SessionInfo]
+) -> bytes | None:
+    """A digest of everything a settled playtest's summary depends on; None if not settled."""
+    if not sessions or not all(digests.settled(s) for s in sessions):
+        return None
+    parts = (
+        digests.FORMAT,
+        sorted(head.items()),
+        [(r.id, r.label, r.position, r.playbook_id, r.playbook_version) for r in rounds],
+        [(s.id, s.round_id, s.number, s.status, s.finished_at, s.data_version) for s in sessions],
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
+
+
+class _Texts:
+    """A small thread-safe LRU of summary texts by key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.texts: OrderedDict[bytes, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: bytes) -> str | None:
+        with self.lock:
+            if key in self.texts:
+                self.texts.move_to_end(key)
+            return self.texts.get(key)
+
+    def put(self, key: bytes, text: str) -> None:
+        with self.lock:
+            self.texts[key] = text
+            while len(self.texts) > self.size:
+                self.texts.popitem(last=False)
+
+
+_summary_texts = _Texts(16)
 
 
 def build_summary(

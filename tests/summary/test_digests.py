@@ -7,6 +7,7 @@ the change shows: so a digest that missed a change would fail here, not in a mee
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +21,7 @@ from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
-from playtest.models import Reflection, Session, SessionDigest
+from playtest.models import Reflection, Round, Session, SessionDigest
 from playtest.privacy import purge_playtest
 from playtest.summary import digests
 from playtest.summary.queries import _minutes_between
@@ -195,3 +196,47 @@ def test_a_session_just_finished_is_stored_only_once_writes_in_flight_have_lande
     )
     assert from_digests(story["playtest_id"]) == fresh(story["playtest_id"])
     assert stored_sessions() == {story["s1"], story["s2"]}
+
+
+def test_a_settled_playtests_summary_text_is_reused_until_anything_in_it_changes(
+    story, monkeypatch
+):
+    from playtest.summary import services
+
+    for key, minutes in (("s2", 200), ("p1", 300)):
+        session = db.session.get(Session, story[key])
+        story["story"].at(minutes).clock(session, "start")
+        story["story"].at(minutes + 90).clock(session, "finish")
+    builds = []
+    real_build = services.build_summary
+    monkeypatch.setattr(services, "build_summary", lambda *a: builds.append(1) or real_build(*a))
+    pid = story["playtest_id"]
+
+    first = services.playtest_summary_json(pid)
+    assert services.playtest_summary_json(pid) == first and len(builds) == 1
+
+    board.hide(staff_in(story, "s1"), story["cards"]["idea"], True)  # a finished session
+    hidden = json.loads(services.playtest_summary_json(pid))
+    assert len(builds) == 2
+    assert rounds_by_label(hidden)["Baseline"]["board"]["n_hidden"] == 2
+    hidden.pop("generated_at")
+    assert hidden == fresh(pid)
+
+    builds.clear()
+    db.session.get(Round, story["baseline"]).label = "Baseline (current process)"
+    db.session.commit()
+    assert "Baseline (current process)" in rounds_by_label(
+        json.loads(services.playtest_summary_json(pid))
+    )
+    assert len(builds) == 1
+
+
+def test_a_playtest_with_a_session_still_running_is_summarised_afresh_each_time(story, monkeypatch):
+    from playtest.summary import services
+
+    builds = []
+    real_build = services.build_summary
+    monkeypatch.setattr(services, "build_summary", lambda *a: builds.append(1) or real_build(*a))
+    services.playtest_summary_json(story["playtest_id"])
+    services.playtest_summary_json(story["playtest_id"])
+    assert len(builds) == 2  # sessions 2 and p1 are live: posts there bump no version
