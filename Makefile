@@ -1,6 +1,6 @@
 # Everyday commands. `make help` lists them. Override the tools with e.g. `make PYBABEL=pybabel`.
 
-VENV ?= /work/venv
+VENV ?= .venv
 PYTHON ?= $(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,python3)
 PYBABEL ?= $(PYTHON) -m babel.messages.frontend
 TRANSLATIONS := playtest/translations
