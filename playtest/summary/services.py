@@ -264,9 +264,13 @@ class _Memo:
         return _copy(result)
 
 
-_confidences = _Memo(4096)
-_comparisons = _Memo(512)
-_case_stats = _Memo(4096)
+# One entry per session and per round summarised: sized for the largest playtest a process
+# serves whole (10,000 sessions in 500 rounds, bench/summary_bench.py --shape wide), since an
+# LRU smaller than one summary's working set misses on every request. An entry is a few KB.
+_MEMO_ENTRIES = 12_000
+_confidences = _Memo(_MEMO_ENTRIES)
+_comparisons = _Memo(1024)
+_case_stats = _Memo(_MEMO_ENTRIES)
 
 
 def memo_case_stats(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
