@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -69,7 +69,6 @@ class SessionInfo:
     round_id: int
     number: int
     status: str
-    created_at: datetime
     finished_at: datetime | None
     data_version: int
 
@@ -155,20 +154,20 @@ def sessions_of(playtest_id: int) -> sa.Select:
 def round_infos(playtest_id: int) -> list[RoundInfo]:
     """The playtest's rounds in order, with their playbook's lists."""
     rows = _run(
-        sa.select(
-            Round.id,
-            Round.label,
-            Round.position,
-            Round.is_baseline,
-            Playbook.id.label("playbook_id"),
-            Playbook.title,
-            Playbook.version,
-            Playbook.document,
-        )
-        .join(Playbook, Playbook.id == Round.playbook_id)
+        sa.select(Round.id, Round.label, Round.position, Round.is_baseline, Round.playbook_id)
         .where(Round.playtest_id == playtest_id)
         .order_by(Round.position, Round.id)
     ).all()
+    # Each playbook once: rounds often share one, and its document is the costly column.
+    playbooks = {
+        row.id: row
+        for row in _run(
+            sa.select(Playbook.id, Playbook.title, Playbook.version, Playbook.document).where(
+                Playbook.id.in_({row.playbook_id for row in rows})
+            )
+        )
+    }
+    plans = {playbook_id: _plan(row.document) for playbook_id, row in playbooks.items()}
     return [
         RoundInfo(
             id=row.id,
@@ -176,21 +175,28 @@ def round_infos(playtest_id: int) -> list[RoundInfo]:
             position=row.position,
             is_baseline=row.is_baseline,
             playbook_id=row.playbook_id,
-            playbook_title=row.title,
-            playbook_version=row.version,
-            lanes=tuple(row.document.get("lanes") or ()),
-            roles=tuple(row.document.get("roles") or ()),
-            questions=tuple(row.document.get("questions") or ()),
-            agendas=tuple(
-                tuple(
-                    {"title": seg["title"], "minutes": seg["minutes"], "kind": seg["kind"]}
-                    for seg in session["segments"]
-                )
-                for session in row.document.get("sessions") or ()
-            ),
+            playbook_title=playbooks[row.playbook_id].title,
+            playbook_version=playbooks[row.playbook_id].version,
+            **plans[row.playbook_id],
         )
         for row in rows
     ]
+
+
+def _plan(document: dict) -> dict:
+    """A playbook document's lanes, roles, questions and agendas, as RoundInfo holds them."""
+    return {
+        "lanes": tuple(document.get("lanes") or ()),
+        "roles": tuple(document.get("roles") or ()),
+        "questions": tuple(document.get("questions") or ()),
+        "agendas": tuple(
+            tuple(
+                {"title": seg["title"], "minutes": seg["minutes"], "kind": seg["kind"]}
+                for seg in session["segments"]
+            )
+            for session in document.get("sessions") or ()
+        ),
+    }
 
 
 def session_infos(playtest_id: int) -> list[SessionInfo]:
@@ -200,20 +206,31 @@ def session_infos(playtest_id: int) -> list[SessionInfo]:
             Session.round_id,
             Session.number,
             Session.status,
-            Session.created_at,
-            Session.finished_at,
+            _raw(Session.finished_at),
             Session.data_version,
         )
         .join(Round, Round.id == Session.round_id)
         .where(Round.playtest_id == playtest_id)
         .order_by(Round.position, Round.id, Session.number)
     ).all()
-    return [SessionInfo(*row) for row in rows]
+    return [
+        SessionInfo(id_, round_id, number, status, _utc(finished_at), version)
+        for id_, round_id, number, status, finished_at, version in rows
+    ]
 
 
 def _raw(column: sa.ColumnElement) -> sa.ColumnElement:
     """The column's value as the driver returns it, skipping per-value Python processing."""
     return sa.type_coerce(column, sa.types.NullType())
+
+
+def _utc(value: str | datetime | None) -> datetime | None:
+    """A stored UTC time (_raw: SQLite text, PostgreSQL a naive datetime) as an aware one."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
 
 
 def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:

@@ -97,7 +97,7 @@ def _settled_key(
         digests.FORMAT,
         sorted(head.items()),
         [(r.id, r.label, r.position, r.playbook_id, r.playbook_version) for r in rounds],
-        [(s.id, s.round_id, s.number, s.status, s.finished_at, s.data_version) for s in sessions],
+        [(s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version) for s in sessions],
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
