@@ -108,9 +108,14 @@ def _language(viewer: Viewer | None) -> str:
 
 
 def deliver(deliveries: Iterable) -> None:
-    """Emit each board/case Delivery (event, room, payload) to its room."""
+    """Emit each board/case Delivery (event, room, payload) to its room.
+
+    Then yield once, so the sockets' writer greenlets send the fan-out now, before this
+    handler's own wind-down (the ack, the app context's teardown) instead of after it.
+    """
     for item in deliveries:
         socketio.emit(item.event, item.payload, to=item.room, namespace=NAMESPACE)
+    socketio.sleep(0)
 
 
 def emit_to(event: str, payload: dict, room: str) -> None:
