@@ -347,13 +347,13 @@ def lane_cards(sessions: Sessions) -> dict[tuple[int, str], tuple[int, int]]:
     return {(session_id, lane): (n, int(hidden or 0)) for session_id, lane, n, hidden in rows}
 
 
-def corrected_event_ids(playtest_id: int) -> sa.Select:
-    """Ids of case events that a later correction undid, within the playtest's sessions.
+_UNDO = sa.orm.aliased(CaseEvent, name="undo")
 
-    A correction is logged in a session of the same round as the event it undoes.
-    """
-    return sa.select(CaseEvent.corrects_id).where(
-        CaseEvent.session_id.in_(sessions_of(playtest_id)), CaseEvent.corrects_id.is_not(None)
+
+def standing_handoffs(statement: sa.Select) -> sa.Select:
+    """The statement limited to handoff events no correction undid (corrections removed)."""
+    return statement.outerjoin(_UNDO, _UNDO.corrects_id == CaseEvent.id).where(
+        CaseEvent.kind == "handoff", _UNDO.id.is_(None)
     )
 
 
@@ -362,22 +362,18 @@ def handoff_counts(sessions: Sessions) -> list[tuple[int, str | None, str | None
 
     A handoff is counted in the session it happened in, whichever session undid it.
     """
-    undo = sa.orm.aliased(CaseEvent)
     return [
         tuple(row)
         for row in _run(
-            sa.select(
-                CaseEvent.session_id,
-                CaseEvent.from_role,
-                CaseEvent.to_role,
-                sa.func.count(CaseEvent.id),
+            standing_handoffs(
+                sa.select(
+                    CaseEvent.session_id,
+                    CaseEvent.from_role,
+                    CaseEvent.to_role,
+                    sa.func.count(CaseEvent.id),
+                )
             )
-            .outerjoin(undo, undo.corrects_id == CaseEvent.id)
-            .where(
-                CaseEvent.session_id.in_(sessions),
-                CaseEvent.kind == "handoff",
-                undo.id.is_(None),
-            )
+            .where(CaseEvent.session_id.in_(sessions))
             .group_by(CaseEvent.session_id, CaseEvent.from_role, CaseEvent.to_role)
         )
     ]
@@ -555,21 +551,19 @@ def export_cases(playtest_id: int) -> Iterator[sa.Row]:
 def export_handoffs(playtest_id: int) -> Iterator[sa.Row]:
     """Handoff events still standing (a corrected handoff is not a handoff)."""
     return _run(
-        sa.select(
-            CaseEvent.case_id,
-            Session.round_id,
-            CaseEvent.session_id,
-            CaseEvent.from_role,
-            CaseEvent.to_role,
-            CaseEvent.at,
+        standing_handoffs(
+            sa.select(
+                CaseEvent.case_id,
+                Session.round_id,
+                CaseEvent.session_id,
+                CaseEvent.from_role,
+                CaseEvent.to_role,
+                CaseEvent.at,
+            )
+            .join(Session, Session.id == CaseEvent.session_id)
+            .join(Round, Round.id == Session.round_id)
         )
-        .join(Session, Session.id == CaseEvent.session_id)
-        .join(Round, Round.id == Session.round_id)
-        .where(
-            Round.playtest_id == playtest_id,
-            CaseEvent.kind == "handoff",
-            CaseEvent.id.not_in(corrected_event_ids(playtest_id)),
-        )
+        .where(Round.playtest_id == playtest_id)
         .order_by(Round.position, CaseEvent.id)
     )
 
