@@ -65,16 +65,12 @@ def case_columns(cases: Iterable[CaseRow]) -> tuple[np.ndarray, np.ndarray]:
 
 def handoffs_per_case(cases: Iterable[CaseRow]) -> list[int]:
     """Handoff counts of every case, unanswered ones included."""
-    return [case.handoffs for case in cases]
+    return case_columns(cases)[0].tolist()
 
 
 def times_to_answer(cases: Iterable[CaseRow]) -> list[float]:
     """Minutes from open to answer, answered cases only."""
-    return [
-        (case.answered_at - case.opened_at).total_seconds() / 60.0
-        for case in cases
-        if case.answered_at is not None
-    ]
+    return answered_minutes(case_columns(cases)[1]).tolist()
 
 
 def answered_minutes(minutes: np.ndarray) -> np.ndarray:
