@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -59,12 +60,11 @@ def playtest_summary_json(playtest_id: int) -> str | None:
         return None
     head, rounds, sessions = inputs
     key = _settled_key(head, rounds, sessions)
-    text = _summary_texts.get(key) if key is not None else None
-    if text is None:
-        text = to_json(build_summary(head, rounds, sessions, digests.facts_for(sessions)))
-        if key is not None:
-            _summary_texts.put(key, text)
-    return text
+
+    def summarise() -> str:
+        return to_json(build_summary(head, rounds, sessions, digests.facts_for(sessions)))
+
+    return summarise() if key is None else _summary_texts.get(key, summarise)
 
 
 def to_json(data: object) -> str:
@@ -100,30 +100,6 @@ def _settled_key(
         [(s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version) for s in sessions],
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
-
-
-class _Texts:
-    """A small thread-safe LRU of summary texts by key."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.texts: OrderedDict[bytes, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: bytes) -> str | None:
-        with self.lock:
-            if key in self.texts:
-                self.texts.move_to_end(key)
-            return self.texts.get(key)
-
-    def put(self, key: bytes, text: str) -> None:
-        with self.lock:
-            self.texts[key] = text
-            while len(self.texts) > self.size:
-                self.texts.popitem(last=False)
-
-
-_summary_texts = _Texts(16)
 
 
 def build_summary(
@@ -243,15 +219,18 @@ def _copy(value: object) -> object:
     return value
 
 
-class _Memo:
+Result = TypeVar("Result")
+
+
+class _Memo(Generic[Result]):
     """A small thread-safe LRU of results by key (keys are digests, never the samples)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.results: OrderedDict[object, dict] = OrderedDict()
+        self.results: OrderedDict[object, Result] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: object, compute: Callable[[], dict]) -> dict:
+    def get(self, key: object, compute: Callable[[], Result]) -> Result:
         with self.lock:
             if key in self.results:
                 self.results.move_to_end(key)
@@ -270,6 +249,7 @@ class _Memo:
 _MEMO_ENTRIES = 12_000
 _confidences = _Memo(_MEMO_ENTRIES)
 _comparisons = _Memo(1024)
+_summary_texts = _Memo(16)  # JSON text of settled playtests (str: nothing to copy)
 _case_stats = _Memo(_MEMO_ENTRIES)
 
 
