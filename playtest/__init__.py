@@ -15,15 +15,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import Pool
 
+from playtest import resources
 from playtest.config import Config
 from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
-
-MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, PLAYTEST_* environment, then `config` (tests) on top."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(resources.TEMPLATES),
+        static_folder=str(resources.STATIC),
+    )
     app.config.from_object(Config)
     app.json.sort_keys = False  # keep lanes and keys in the order the API builds them
     app.config.from_prefixed_env("PLAYTEST")
@@ -33,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    migrate.init_app(app, db, directory=str(resources.MIGRATIONS))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

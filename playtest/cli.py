@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-REPO_PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+from playtest import resources
 
 
 def register(app: Flask) -> None:
@@ -129,7 +129,7 @@ def demo(then_serve: bool, host: str, port: int) -> None:
     from playtest.demo import seed_demo
 
     upgrade_database()
-    info = seed_demo(REPO_PLAYBOOKS)
+    info = seed_demo(resources.SAMPLE_PLAYBOOKS)
     click.echo(info.describe())
     if then_serve:
         _exec_server(host, port, workers=1)

@@ -321,7 +321,7 @@ _INTEGER_KEYS = {
     "sessions": (1, config.PLAYBOOK_MAX_SESSIONS, "whole number", "Sessions: 4"),
     "duration": (
         config.SEGMENT_MIN_MINUTES,
-        config.SEGMENT_MAX_MINUTES,
+        config.SESSION_MAX_MINUTES,
         "whole number of minutes",
         "Duration: 90",
     ),

@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-gpu",
 ]
-AXE_SCRIPT = ROOT / "playtest" / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_SCRIPT = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
 FACILITATOR_EMAIL = "browser-tests@example.gov"  # not the demo account: both share a server
 FACILITATOR_PASSWORD = "correct horse battery"

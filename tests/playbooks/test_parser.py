@@ -198,6 +198,25 @@ def test_a_bracket_after_the_duration_hides_it():
     ]
 
 
+def test_a_full_day_session_is_a_valid_duration():
+    """A "job swap day": one 480-minute segment plus an hour, Duration 540."""
+    result = parse_playbook(
+        dedent(
+            """\
+            Title: Job swap day
+            Duration: 540
+
+            ## Shadow a colleague in another team (8 hours) {: .work }
+            ## Reflect: what surprised you (1 h) {: .reflect }
+            """
+        )
+    )
+
+    assert (result.errors, result.warnings) == ((), ())
+    assert result.playbook.duration == 540
+    assert [s.minutes for s in result.playbook.sessions[0].segments] == [480, 60]
+
+
 @pytest.mark.parametrize(
     "written", ["0 min", "0:00", "481 min", "8:01", "9 hours", "99999999999 m"]
 )
@@ -662,7 +681,7 @@ def test_every_header_problem_on_its_line():
         ),
         (
             3,
-            'Duration must be a whole number of minutes from 1 to 480, not "0" — write it like '
+            'Duration must be a whole number of minutes from 1 to 19200, not "0" — write it like '
             '"Duration: 90"',
         ),
         (4, "Lanes lists 9 lanes — a board has 1 to 8; merge or drop some"),
