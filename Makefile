@@ -6,7 +6,8 @@ PYBABEL ?= $(PYTHON) -m babel.messages.frontend
 TRANSLATIONS := playtest/translations
 POT := $(TRANSLATIONS)/messages.pot
 
-.PHONY: help translations extract update-translations compile-translations check-translations lint test
+.PHONY: help translations extract update-translations compile-translations check-translations lint test \
+	lint-js test-js vendor
 
 help:
 	@echo "make translations         extract, update and compile the catalogues (after changing UI text)"
@@ -16,6 +17,9 @@ help:
 	@echo "make check-translations   fail on any missing or fuzzy French entry (tests/test_i18n.py)"
 	@echo "make lint                 ruff check and ruff format --check"
 	@echo "make test                 the test suite"
+	@echo "make lint-js              ESLint over static/js and tests/js (npm ci first, as needed)"
+	@echo "make test-js              the JS unit tests (node --test tests/js/)"
+	@echo "make vendor               rebuild static/vendor/ from package-lock.json's packages"
 
 # After changing any text people read: `make translations`, fill the empty msgstr entries
 # in playtest/translations/fr/LC_MESSAGES/messages.po, then `make compile-translations`.
@@ -42,3 +46,17 @@ lint:
 
 test:
 	$(PYTHON) -m pytest -q
+
+# The front end's tools come from package-lock.json (node_modules/ is git-ignored).
+node_modules: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+lint-js: node_modules
+	npx eslint static/js tests/js eslint.config.js
+
+test-js:
+	node --test tests/js/
+
+# GOV.UK Frontend's CSS is compiled from static/scss/govuk.scss; the other files are copied.
+vendor: node_modules
+	npm run vendor

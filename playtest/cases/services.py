@@ -160,7 +160,7 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         return done, False
     session = _session(viewer)
     label = _text(payload.get("label"), config.LABEL_MAX_CHARS, _("case label"), required=True)
-    case_type = _text(payload.get("case_type"), 80, _("case type"))
+    case_type = _text(payload.get("case_type"), config.CASE_TYPE_MAX_CHARS, _("case type"))
     case = Case(
         round_id=session.round_id,
         session_id=session.id,
@@ -193,7 +193,7 @@ def handoff(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
             ErrorCode.INVALID,
             _("That case is already with %(role)s.", role=role_label(session, to_role)),
         )
-    reason = _text(payload.get("reason"), 500, _("reason"))
+    reason = _text(payload.get("reason"), config.HANDOFF_REASON_MAX_CHARS, _("reason"))
     changed = _record(
         viewer,
         session,
@@ -212,7 +212,7 @@ def answer(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     if done is not None:
         return done, False
     session, case = _open_case_here(viewer, payload)
-    outcome = _text(payload.get("outcome"), 200, _("outcome"))
+    outcome = _text(payload.get("outcome"), config.OUTCOME_MAX_CHARS, _("outcome"))
     changed = _record(
         viewer, session, case, client_id, kind="answered", from_role=case.holder_role, note=outcome
     )

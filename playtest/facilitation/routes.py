@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from playtest import config
 from playtest.errors import ActionError
 from playtest.extensions import db, limiter
 from playtest.facilitation import services as live
@@ -265,6 +266,15 @@ def join(code: str):
     )
 
 
+def _participant_limits() -> dict[str, int]:
+    """The limits participant.js puts on what people type (the page carries them as JSON)."""
+    return {
+        "text_max": config.TEXT_MAX_CHARS,
+        "reason_max": config.HANDOFF_REASON_MAX_CHARS,
+        "outcome_max": config.OUTCOME_MAX_CHARS,
+    }
+
+
 def _participant_view(session: Session, attendance, token: str):
     language = current_language()
     if attendance.language != language:
@@ -279,6 +289,7 @@ def _participant_view(session: Session, attendance, token: str):
             attendance=attendance,
             role=role_label(session, attendance.role),
             token=token,
+            limits=_participant_limits(),
         )
     )
     response.headers["Cache-Control"] = "no-store"

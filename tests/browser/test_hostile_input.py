@@ -21,7 +21,9 @@ def test_hostile_text_is_shown_as_text_everywhere(new_page, live_session):
     never_runs_a_script(participant)
     join(participant, live_session.url, live_session.join_code, NAME, "Intake officer")
     post_card(participant, CARD)
-    expect(card(participant, CARD)).to_be_visible()
+    # The card shows at once, from the outbox; the staff snapshot below needs it stored, which
+    # the card says by offering "Edit" (hidden while it waits to send).
+    expect(card(participant, CARD).get_by_role("button", name="Edit this card")).to_be_visible()
 
     participant.get_by_role("tab", name="Cases").click()
     participant.get_by_label("Case label").fill(LABEL)
@@ -29,9 +31,12 @@ def test_hostile_text_is_shown_as_text_everywhere(new_page, live_session):
     expect(participant.get_by_text(LABEL).first).to_be_visible()
 
     with live_session.staff_socket() as staff:
-        state_cards = staff.receive(timeout=10)  # the state snapshot
-        assert state_cards[0] == "state"
-        card_id = next(c["id"] for c in state_cards[1]["reflections"] if c["text"] == CARD)
+        # The room's events (the case just opened, presence) can reach a new socket before
+        # its `state`: read up to the snapshot.
+        event, snapshot = staff.receive(timeout=10)
+        while event != "state":
+            event, snapshot = staff.receive(timeout=10)
+        card_id = next(c["id"] for c in snapshot["reflections"] if c["text"] == CARD)
         ack = staff.call("reflection:group", {"ids": [card_id], "title": THEME}, timeout=10)
         assert ack["ok"], ack
 
