@@ -92,7 +92,8 @@ def test_warnings_come_back_with_the_created_playbook(client, token):
     response = post_markdown(client, SMALL_PLAYBOOK.replace("Duration: 30", "Duration: 45"), token)
     assert response.status_code == 201
     warnings = response.get_json()["warnings"]
-    assert warnings and all(set(w) == {"line", "message"} for w in warnings)
+    assert warnings and all(set(w) == {"line", "code", "message"} for w in warnings)
+    assert warnings[0]["code"] == "minutes_differ"
 
 
 def test_malformed_playbook_is_422_with_every_problem(client, token):
@@ -103,8 +104,12 @@ def test_malformed_playbook_is_422_with_every_problem(client, token):
     assert response.status_code == 422
     body = response.get_json()
     assert set(body) == {"errors", "warnings"}
-    assert body["errors"] == [{"line": p.line, "message": p.message} for p in expected.errors]
-    assert body["warnings"] == [{"line": p.line, "message": p.message} for p in expected.warnings]
+    assert body["errors"] == [
+        {"line": p.line, "code": p.code, "message": p.message} for p in expected.errors
+    ]
+    assert body["warnings"] == [
+        {"line": p.line, "code": p.code, "message": p.message} for p in expected.warnings
+    ]
     assert count_playbooks() == 0
 
 

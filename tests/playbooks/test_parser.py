@@ -11,16 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playtest import config
-from playtest.playbooks.parser import (
-    ParseResult,
-    Playbook,
-    Problem,
-    Segment,
-    parse_playbook,
-    participant_markdown,
-    playbook_from_dict,
-    playbook_to_dict,
-)
+from playtest.playbooks.parser import parse_playbook, participant_markdown
+from playtest.playbooks.parser.document import ParseResult, PlaybookDocument, SegmentPlan
+from playtest.playbooks.parser.problems import Problem, Severity
+from playtest.playbooks.parser.serialise import playbook_from_dict, playbook_to_dict
 from playtest.playbooks.rendering import plain_text, render_inline, render_markdown
 
 DESIGN_EXAMPLE = """\
@@ -57,14 +51,14 @@ def parse(text: str) -> ParseResult:
     return parse_playbook(dedent(text))
 
 
-def parse_ok(text: str) -> Playbook:
+def parse_ok(text: str) -> PlaybookDocument:
     result = parse(text)
     assert result.errors == (), [str(problem) for problem in result.errors]
     assert result.playbook is not None
     return result.playbook
 
 
-def only_segment(text: str) -> Segment:
+def only_segment(text: str) -> SegmentPlan:
     (session,) = parse_ok(text).sessions
     (segment,) = session.segments
     return segment
@@ -74,7 +68,7 @@ def messages(problems: tuple[Problem, ...]) -> list[tuple[int | None, str]]:
     return [(problem.line, problem.message) for problem in problems]
 
 
-def all_html(playbook: Playbook) -> list[str]:
+def all_html(playbook: PlaybookDocument) -> list[str]:
     html = [playbook.intro_html]
     for session in playbook.sessions:
         for segment in session.segments:
@@ -1179,7 +1173,9 @@ def test_problems_print_with_their_line():
     assert str(result.errors[0]) == (
         'line 3: segment "Case work" has no duration — write it like "(45 min)"'
     )
-    assert str(Problem(None, "the file is not UTF-8 text")) == "the file is not UTF-8 text"
+    assert str(Problem(None, Severity.ERROR, "not_utf8")) == (
+        "the file is not UTF-8 text — save it as UTF-8 and upload it again"
+    )
 
 
 # --- sanitising -------------------------------------------------------------------------------
