@@ -121,15 +121,15 @@ class Settings:
 
 
 _INTEGER_KEYS = {
-    # key: (low, high, the problem when out of range, example)
-    "sessions": (1, config.PLAYBOOK_MAX_SESSIONS, "not_a_number", "Sessions: 4"),
+    # key: (low, high, the problem when out of range, an example value)
+    "sessions": (1, config.PLAYBOOK_MAX_SESSIONS, "not_a_number", "4"),
     "duration": (
         config.SEGMENT_MIN_MINUTES,
         config.SESSION_MAX_MINUTES,
         "not_minutes",
-        "Duration: 90",
+        "90",
     ),
-    "votes": (config.VOTES_MIN, config.VOTES_MAX, "not_a_number", "Votes: 5"),
+    "votes": (config.VOTES_MIN, config.VOTES_MAX, "not_a_number", "5"),
 }
 _CHOICE_KEYS = {
     "anonymity": config.ANONYMITY_CHOICES,
@@ -182,7 +182,7 @@ def _read_setting(entry: HeaderEntry, settings: Settings, problems: Problems) ->
         example = (
             _INTEGER_KEYS[entry.key][3]
             if entry.key in _INTEGER_KEYS
-            else f"{name}: {_CHOICE_KEYS[entry.key][0]}"
+            else _CHOICE_KEYS[entry.key][0]
         )
         if values:
             problems.error(entry.line, "one_value", key=name, count=len(values), example=example)
@@ -213,7 +213,7 @@ def _read_setting(entry: HeaderEntry, settings: Settings, problems: Problems) ->
             key=name,
             choices=any_of(choices),
             value=value,
-            first=choices[0],
+            example=choices[0],
         )
         return
     setattr(settings, entry.key, value.lower())

@@ -66,18 +66,20 @@ MESSAGES: dict[str, str] = {
         '"Title: Cross-functional intake playtest"'
     ),
     "title_empty": N_('Title is empty — write it like "Title: Cross-functional intake playtest"'),
-    "value_empty": N_('%(key)s is empty — write it like "%(example)s"'),
-    "one_value": N_('%(key)s takes one value, not %(count)d — write it like "%(example)s"'),
+    "value_empty": N_('%(key)s is empty — write it like "%(key)s: %(example)s"'),
+    "one_value": N_(
+        '%(key)s takes one value, not %(count)d — write it like "%(key)s: %(example)s"'
+    ),
     "not_a_number": N_(
         '%(key)s must be a whole number from %(low)d to %(high)d, not "%(value)s" '
-        '— write it like "%(example)s"'
+        '— write it like "%(key)s: %(example)s"'
     ),
     "not_minutes": N_(
         '%(key)s must be a whole number of minutes from %(low)d to %(high)d, not "%(value)s" '
-        '— write it like "%(example)s"'
+        '— write it like "%(key)s: %(example)s"'
     ),
     "not_a_choice": N_(
-        '%(key)s must be %(choices)s, not "%(value)s" — write it like "%(key)s: %(first)s"'
+        '%(key)s must be %(choices)s, not "%(value)s" — write it like "%(key)s: %(example)s"'
     ),
     "lanes_empty": N_(
         'Lanes is empty — write one lane per line, like "Lanes: Highlights", or leave the key out'
