@@ -167,6 +167,8 @@ def _import_socket_handlers() -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from playtest import formatting
     from playtest.i18n import template_globals
 
     app.context_processor(template_globals)
+    formatting.register(app)

@@ -108,6 +108,7 @@ def test_import_playbooks_reports_problems_with_line_numbers(runner, tmp_path):
     assert "broken.md: not imported" in result.output
     for problem in parse_playbook(MALFORMED).errors:
         assert f"line {problem.line}: {problem.message}" in result.output
+    assert 'line 3: Votes must be a whole number from 0 to 50, not "lots"' in result.output
     assert "good.md: imported as #" in result.output  # one bad file does not stop the rest
     assert "1 playbook(s) had problems" in result.output
     assert [p.filename for p in db.session.scalars(sa.select(Playbook))] == ["good.md"]

@@ -12,7 +12,7 @@ from playtest.extensions import db
 from playtest.models import Playbook
 from playtest.playbooks.forms import UploadForm
 from playtest.playbooks.parser import participant_markdown
-from playtest.playbooks.services import import_playbook, library
+from playtest.playbooks.services import import_playbook, library, problems_json, stored_warnings
 
 bp = Blueprint("playbooks", __name__)
 
@@ -47,7 +47,11 @@ def index():
                 return redirect(url_for("playbooks.preview", playbook_id=result.playbook.id))
     status = 422 if result and result.errors else (400 if form.errors else 200)
     return render_template(
-        "playbooks/index.html", form=form, result=result, playbooks=library()
+        "playbooks/index.html",
+        form=form,
+        errors=problems_json(result.errors) if result else [],
+        warnings=problems_json(result.warnings) if result else [],
+        playbooks=library(),
     ), status
 
 
@@ -72,6 +76,7 @@ def preview(playbook_id: int):
         playbook=playbook,
         doc=playbook.document,
         versions=versions,
+        warnings=problems_json(stored_warnings(playbook)),
         staff=True,
     )
 

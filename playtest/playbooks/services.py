@@ -8,10 +8,13 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import get_translations
 
 from playtest.extensions import db
 from playtest.models import Playbook, User
-from playtest.playbooks.parser import Problem, parse_playbook, playbook_to_dict
+from playtest.playbooks.parser import parse_playbook
+from playtest.playbooks.parser.problems import Problem
+from playtest.playbooks.parser.serialise import playbook_to_dict
 
 
 @dataclass
@@ -25,7 +28,21 @@ class ImportResult:
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:
-    return [{"line": p.line, "message": p.message} for p in problems]
+    """Each problem's line, code and message, the message in the reader's language."""
+    translations = get_translations()
+    return [{"line": p.line, "code": p.code, "message": p.render(translations)} for p in problems]
+
+
+def stored_warnings(playbook: Playbook) -> list[Problem]:
+    """The warnings a stored version was imported with.
+
+    Versions stored before problems had codes (or with a code since retired) are parsed again
+    for them: the source is stored, so the warnings come out the same, with codes.
+    """
+    try:
+        return [Problem.from_dict(stored) for stored in playbook.warnings]
+    except KeyError:
+        return list(parse_playbook(playbook.source).warnings)
 
 
 def family_of(title: str) -> str:
@@ -41,7 +58,7 @@ def import_playbook(
     content_hash = hashlib.sha256(raw).hexdigest()
     existing = db.session.scalar(sa.select(Playbook).where(Playbook.content_hash == content_hash))
     if existing is not None:
-        return ImportResult(playbook=existing, warnings=[Problem(**w) for w in existing.warnings])
+        return ImportResult(playbook=existing, warnings=stored_warnings(existing))
     result = parse_playbook(raw)
     if not result.ok:
         return ImportResult(errors=list(result.errors), warnings=list(result.warnings))
@@ -58,7 +75,7 @@ def import_playbook(
         content_hash=content_hash,
         source=raw.decode("utf-8-sig").replace("\r\n", "\n"),
         document=document,
-        warnings=problems_json(list(result.warnings)),
+        warnings=[problem.to_dict() for problem in result.warnings],
         share_token=secrets.token_urlsafe(18),
         filename=filename,
         created_by_id=user.id if user else None,
@@ -82,7 +99,7 @@ def api_payload(playbook: Playbook) -> dict:
         "lanes": doc["lanes"],
         "roles": doc["roles"],
         "questions": doc["questions"],
-        "warnings": playbook.warnings,
+        "warnings": problems_json(stored_warnings(playbook)),
         "sessions": [
             {
                 "number": s["number"],

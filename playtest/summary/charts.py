@@ -5,6 +5,8 @@ in summary.css, with SVG presentation attributes only for geometry. Each chart i
 `<svg role="img">` with a <title> and <desc>; the page puts it in a <figure> with a caption
 and the same numbers in a table beside it, so the chart is never the only way to read them.
 Labels sit on their own line above each mark, so long round labels never get cut off.
+Every word is in the reader's language and every number is written by `playtest.formatting`,
+so a French page reads "5,5" in its charts as in its tables.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
+
+from playtest.formatting import format_number
 
 WIDTH = 640
 PAD_X = 12
@@ -64,10 +70,7 @@ def _fmt(value: float) -> str:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(value, digits)
 
 
 def nice_ticks(high: float, low: float = 0.0, count: int = 5) -> list[float]:
@@ -137,6 +140,11 @@ def _label(y: float, text: str, note: str) -> str:
     )
 
 
+def _empty(mid: float, text: str) -> str:
+    """What a row without numbers says in place of its mark."""
+    return f'<text class="pt-chart__empty" x="{PAD_X}" y="{_fmt(mid + 4)}">{escape(text)}</text>'
+
+
 def range_chart(
     chart_id: str, title: str, rows: Sequence[RangeRow], unit: str = "", low: float = 0.0
 ) -> Markup:
@@ -146,8 +154,15 @@ def range_chart(
     scale = _Scale(ticks[0], ticks[-1])
     height = len(rows) * ROW + AXIS + 8
     desc = "; ".join(
-        f"{r.label}: median {_num(r.median, 2)}"
-        + (f", IQR {_num(r.q1, 2)} to {_num(r.q3, 2)}" if r.q1 is not None else "")
+        _(
+            "%(label)s: median %(median)s, IQR %(q1)s to %(q3)s",
+            label=r.label,
+            median=_num(r.median, 2),
+            q1=_num(r.q1, 2),
+            q3=_num(r.q3, 2),
+        )
+        if r.q1 is not None
+        else _("%(label)s: median %(median)s", label=r.label, median=_num(r.median, 2))
         for r in rows
     )
     parts = [_open(chart_id, title, desc, height), _axis(scale, ticks, 4, len(rows) * ROW, unit)]
@@ -157,9 +172,7 @@ def range_chart(
         mid = y + 32
         series = f"pt-chart--s{row.series}"
         if row.median is None:
-            parts.append(
-                f'<text class="pt-chart__empty" x="{PAD_X}" y="{_fmt(mid + 4)}">no data</text>'
-            )
+            parts.append(_empty(mid, _("no data")))
             continue
         if row.q1 is not None and row.q3 is not None:
             parts.append(
@@ -182,20 +195,24 @@ def before_after_chart(
     scale = _Scale(low, high, left=PAD_X + 8, right=WIDTH - PAD_X - 8)
     height = len(rows) * ROW + AXIS + 8
     desc = "; ".join(
-        f"{r.label}: before {_num(r.before, 2)}, after {_num(r.after, 2)}" for r in rows
+        _(
+            "%(label)s: before %(before)s, after %(after)s",
+            label=r.label,
+            before=_num(r.before, 2),
+            after=_num(r.after, 2),
+        )
+        for r in rows
     )
     parts = [
         _open(chart_id, title, desc, height),
-        _axis(scale, ticks, 4, len(rows) * ROW, "mean rating, 1–5"),
+        _axis(scale, ticks, 4, len(rows) * ROW, _("mean rating, 1–5")),
     ]
     for i, row in enumerate(rows):
         y = i * ROW
         mid = y + 32
         parts.append(_label(y, row.label, row.note))
         if row.before is None or row.after is None:
-            parts.append(
-                f'<text class="pt-chart__empty" x="{PAD_X}" y="{_fmt(mid + 4)}">no pairs</text>'
-            )
+            parts.append(_empty(mid, _("no pairs")))
             continue
         x1, x2 = scale(row.before), scale(row.after)
         parts.append(
@@ -219,7 +236,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[BarRow], unit: str = "")
     ticks = nice_ticks(max((r.value or 0 for r in rows), default=1.0) or 1.0)
     scale = _Scale(0, ticks[-1], right=WIDTH - PAD_X - 40)
     height = len(rows) * ROW + AXIS + 8
-    desc = "; ".join(f"{r.label}: {_num(r.value, 2)}" for r in rows)
+    desc = "; ".join(_("%(label)s: %(value)s", label=r.label, value=_num(r.value, 2)) for r in rows)
     parts = [_open(chart_id, title, desc, height), _axis(scale, ticks, 4, len(rows) * ROW, unit)]
     for i, row in enumerate(rows):
         y = i * ROW
@@ -246,11 +263,17 @@ def planned_actual_chart(chart_id: str, title: str, rows: Sequence[PlannedActual
     row_h = ROW + 12
     height = len(rows) * row_h + AXIS + 8
     desc = "; ".join(
-        f"{r.label}: planned {_num(r.planned)} min, actual {_num(r.actual)} min" for r in rows
+        _(
+            "%(label)s: planned %(planned)s min, actual %(actual)s min",
+            label=r.label,
+            planned=_num(r.planned),
+            actual=_num(r.actual),
+        )
+        for r in rows
     )
     parts = [
         _open(chart_id, title, desc, height),
-        _axis(scale, ticks, 4, len(rows) * row_h, "minutes"),
+        _axis(scale, ticks, 4, len(rows) * row_h, _("minutes")),
     ]
     for i, row in enumerate(rows):
         y = i * row_h
@@ -260,9 +283,10 @@ def planned_actual_chart(chart_id: str, title: str, rows: Sequence[PlannedActual
             f'<rect class="pt-chart__planned" x="{_fmt(scale(0))}" y="{_fmt(y + 20)}" '
             f'width="{_fmt(planned_w)}" height="14"/>'
         )
+        planned = _("%(minutes)s planned", minutes=_num(row.planned))
         parts.append(
             f'<text class="pt-chart__value" x="{_fmt(scale(0) + planned_w + 6)}" '
-            f'y="{_fmt(y + 31)}">{escape(_num(row.planned))} planned</text>'
+            f'y="{_fmt(y + 31)}">{escape(planned)}</text>'
         )
         if row.actual is not None:
             actual_w = scale(row.actual) - scale(0)
@@ -271,9 +295,10 @@ def planned_actual_chart(chart_id: str, title: str, rows: Sequence[PlannedActual
                 f'<rect class="pt-chart__actual{over}" x="{_fmt(scale(0))}" y="{_fmt(y + 37)}" '
                 f'width="{_fmt(actual_w)}" height="14"/>'
             )
+            actual = _("%(minutes)s actual", minutes=_num(row.actual))
             parts.append(
                 f'<text class="pt-chart__value" x="{_fmt(scale(0) + actual_w + 6)}" '
-                f'y="{_fmt(y + 48)}">{escape(_num(row.actual))} actual</text>'
+                f'y="{_fmt(y + 48)}">{escape(actual)}</text>'
             )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -293,7 +318,11 @@ def heat_map(
     height = top + n * cell + 8
     width = label_w + n * cell + 40  # room for the last column's slanted label
     peak = max(counts.values(), default=0)
-    desc = "; ".join(f"{f} to {t}: {c}" for (f, t), c in counts.items() if c) or "No handoffs"
+    desc = "; ".join(
+        _("%(source)s to %(target)s: %(count)s", source=f, target=t, count=_num(c, 0))
+        for (f, t), c in counts.items()
+        if c
+    ) or _("No handoffs")
     parts = [_open(chart_id, title, desc, height, "pt-chart--heat", width)]
     for j, name in enumerate(names):
         x = label_w + j * cell + cell / 2
@@ -319,7 +348,7 @@ def heat_map(
                 parts.append(
                     f'<text class="pt-heat__count pt-heat__count--{level}" '
                     f'x="{_fmt(x + cell / 2)}" y="{_fmt(y + cell / 2 + 5)}" '
-                    f'text-anchor="middle">{count}</text>'
+                    f'text-anchor="middle">{escape(_num(count, 0))}</text>'
                 )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -332,15 +361,21 @@ def _short(text: str, limit: int = 24) -> str:
 # --- the summary's figures -------------------------------------------------------------------
 
 
+def _n(n: int) -> str:
+    return _("(n = %(n)s)", n=_num(n, 0))
+
+
+def _pairs(n: int) -> str:
+    return ngettext("(n = %(n)s pair)", "(n = %(n)s pairs)", n, n=_num(n, 0))
+
+
 def _case_rows(blocks: Sequence[tuple[str, dict]], measure: str, series: bool) -> list[RangeRow]:
     rows = []
     for i, (label, cases) in enumerate(blocks):
         part = cases[measure]
         n = cases["n"] if measure == "handoffs_per_case" else part["n"]
         rows.append(
-            RangeRow(
-                label, part["median"], part["q1"], part["q3"], f"(n = {n})", i if series else 0
-            )
+            RangeRow(label, part["median"], part["q1"], part["q3"], _n(n), i if series else 0)
         )
     return rows
 
@@ -352,83 +387,86 @@ def figures(summary: dict) -> dict[str, Markup]:
     by_round = [(r["label"], r["cases"]) for r in rounds]
     out["rounds-handoffs"] = range_chart(
         "chart-rounds-handoffs",
-        "Handoffs per case by round: median and interquartile range",
+        _("Handoffs per case by round: median and interquartile range"),
         _case_rows(by_round, "handoffs_per_case", True),
-        "handoffs per case",
+        _("handoffs per case"),
     )
     out["rounds-time"] = range_chart(
         "chart-rounds-time",
-        "Time to answer by round: median and interquartile range",
+        _("Time to answer by round: median and interquartile range"),
         _case_rows(by_round, "time_to_answer_min", True),
-        "minutes",
+        _("minutes"),
     )
     out["rounds-confidence"] = before_after_chart(
         "chart-rounds-confidence",
-        "Confidence before and after, by round (participants' mean rating)",
+        _("Confidence before and after, by round (participants' mean rating)"),
         [
             PairRow(
                 r["label"],
                 r["confidence"]["before_mean"],
                 r["confidence"]["after_mean"],
-                f"(n = {r['confidence']['n_pairs']} pairs)",
+                _pairs(r["confidence"]["n_pairs"]),
             )
             for r in rounds
         ],
     )
     for r in rounds:
         rid = r["id"]
-        sessions = [(f"Session {s['number']}", s["cases"]) for s in r["sessions"]]
+        label = r["label"]
+        sessions = [(_("Session %(n)s", n=s["number"]), s["cases"]) for s in r["sessions"]]
         out[f"round-{rid}-trend-handoffs"] = range_chart(
             f"chart-round-{rid}-trend-handoffs",
-            f"{r['label']}: handoffs per case, session by session",
+            _("%(round)s: handoffs per case, session by session", round=label),
             _case_rows(sessions, "handoffs_per_case", False),
-            "handoffs per case",
+            _("handoffs per case"),
         )
         out[f"round-{rid}-trend-time"] = range_chart(
             f"chart-round-{rid}-trend-time",
-            f"{r['label']}: time to answer, session by session",
+            _("%(round)s: time to answer, session by session", round=label),
             _case_rows(sessions, "time_to_answer_min", False),
-            "minutes",
+            _("minutes"),
         )
         out[f"round-{rid}-trend-confidence"] = before_after_chart(
             f"chart-round-{rid}-trend-confidence",
-            f"{r['label']}: confidence before and after each session",
+            _("%(round)s: confidence before and after each session", round=label),
             [
                 PairRow(
-                    f"Session {s['number']}",
+                    _("Session %(n)s", n=s["number"]),
                     s["confidence"]["before_mean"],
                     s["confidence"]["after_mean"],
-                    f"(n = {s['confidence']['n_pairs']} pairs)",
+                    _pairs(s["confidence"]["n_pairs"]),
                 )
                 for s in r["sessions"]
             ],
         )
         out[f"round-{rid}-items"] = before_after_chart(
             f"chart-round-{rid}-items",
-            f"{r['label']}: confidence before and after, per statement",
+            _("%(round)s: confidence before and after, per statement", round=label),
             [
-                PairRow(
-                    item["question"], item["before_mean"], item["after_mean"], f"(n = {item['n']})"
-                )
+                PairRow(item["question"], item["before_mean"], item["after_mean"], _n(item["n"]))
                 for item in r["confidence"]["items"]
             ],
         )
         out[f"round-{rid}-lanes"] = bar_chart(
             f"chart-round-{rid}-lanes",
-            f"{r['label']}: cards per lane",
+            _("%(round)s: cards per lane", round=label),
             [BarRow(lane["lane"], lane["n"]) for lane in r["board"]["lanes"]],
-            "cards",
+            _("cards"),
         )
         out[f"round-{rid}-handoff-map"] = heat_map(
             f"chart-round-{rid}-handoff-map",
-            f"{r['label']}: handoffs from role (rows) to role (columns)",
+            _("%(round)s: handoffs from role (rows) to role (columns)", round=label),
             r["roles"],
             {(j["from"], j["to"]): j["count"] for j in r["handoff_map"]},
         )
         for s in r["sessions"]:
             out[f"session-{s['id']}-agenda"] = planned_actual_chart(
                 f"chart-session-{s['id']}-agenda",
-                f"{r['label']}, session {s['number']}: planned and actual minutes per segment",
+                _(
+                    "%(round)s, session %(n)s: planned and actual minutes per segment",
+                    round=label,
+                    n=s["number"],
+                ),
                 [
                     PlannedActualRow(seg["title"], seg["planned_min"], seg["actual_min"])
                     for seg in s["agenda"]["segments"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from playtest.formatting import finite
 from playtest.summary import export
 from playtest.summary.charts import figures
 from playtest.summary.services import playtest_summary
@@ -23,11 +22,23 @@ def summary_context(playtest_id: int) -> dict | None:
     summary = playtest_summary(playtest_id)
     if summary is None:
         return None
+    names = export_names()
     return {
         "summary": summary,
         "figures": figures(summary),
         "rounds_by_id": {r["id"]: r for r in summary["rounds"]},
-        "tables": list(export.TABLES),
+        "exports": [(table, names[table]) for table in export.TABLES],
+    }
+
+
+def export_names() -> dict[str, str]:
+    """Each CSV export's link text, in the reader's language."""
+    return {
+        "reflections": _("Reflections (CSV)"),
+        "cases": _("Cases (CSV)"),
+        "handoffs": _("Handoffs (CSV)"),
+        "ratings": _("Ratings (CSV)"),
+        "segments": _("Segments (CSV)"),
     }
 
 
@@ -83,46 +94,13 @@ def _download(text: str, mimetype: str, filename: str) -> Response:
     return response
 
 
-# --- display formatting (numbers stay full precision until here) -----------------------------
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-@bp.app_template_filter("num")
-def format_number(value: object, digits: int = 2) -> str:
-    """A number with up to `digits` decimals (trailing zeros dropped); "–" when missing."""
-    if not _finite(value):
-        return "–"
-    text = f"{value:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-@bp.app_template_filter("signed")
-def format_signed(value: object, digits: int = 2) -> str:
-    text = format_number(value, digits)
-    return "+" + text if _finite(value) and text not in ("0", "–") and value > 0 else text
-
-
-@bp.app_template_filter("pct")
-def format_percent(value: object) -> str:
-    return "–" if not _finite(value) else f"{value * 100:.0f}%"
-
-
-@bp.app_template_filter("pvalue")
-def format_p(value: object) -> str:
-    if not _finite(value):
-        return "–"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+# --- words for figures (numbers themselves go through playtest.formatting) -------------------
 
 
 @bp.app_template_filter("cliff")
 def describe_cliff(value: object) -> str:
     """Magnitude of Cliff's delta in words (negligible, small, medium, large)."""
-    if not _finite(value):
+    if not finite(value):
         return ""
     words = (_("negligible"), _("small"), _("medium"))
     size = abs(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,3 +79,24 @@ def test_report_page_is_printable_and_accessible(demo_server, new_page, axe):
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_the_summary_page_in_french_writes_words_and_numbers_in_french(demo_server, new_page, axe):
+    server, info = demo_server
+    page = new_page()
+    sign_in(page, server.url, EMAIL, PASSWORD)
+    page.goto(f"{server.url}/playtests/{info.playtest_id}/summary?lang=fr")
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    first = page.locator("figure").first
+    expect(first.locator("svg title")).to_have_text(
+        "Transferts par dossier selon la ronde\u00a0: médiane et écart interquartile"
+    )
+    # Inside the charts as in the tables, decimals have a comma: "3,25", never "3.25".
+    confidence = page.locator("#figure-rounds-confidence svg desc").text_content()
+    assert re.search(r"\d,\d", confidence) and not re.search(r"\d\.\d", confidence), confidence
+    p_value = page.locator("[data-figure$='-time-p']").first.inner_text()
+    assert "," in p_value and "." not in p_value, p_value
+    expect(page.get_by_role("link", name="Dossiers (CSV)")).to_be_visible()
+    violations = axe(page)
+    assert not violations, describe_violations(violations)

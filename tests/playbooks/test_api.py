@@ -92,7 +92,8 @@ def test_warnings_come_back_with_the_created_playbook(client, token):
     response = post_markdown(client, SMALL_PLAYBOOK.replace("Duration: 30", "Duration: 45"), token)
     assert response.status_code == 201
     warnings = response.get_json()["warnings"]
-    assert warnings and all(set(w) == {"line", "message"} for w in warnings)
+    assert warnings and all(set(w) == {"line", "code", "message"} for w in warnings)
+    assert warnings[0]["code"] == "minutes_differ"
 
 
 def test_malformed_playbook_is_422_with_every_problem(client, token):
@@ -103,9 +104,43 @@ def test_malformed_playbook_is_422_with_every_problem(client, token):
     assert response.status_code == 422
     body = response.get_json()
     assert set(body) == {"errors", "warnings"}
-    assert body["errors"] == [{"line": p.line, "message": p.message} for p in expected.errors]
-    assert body["warnings"] == [{"line": p.line, "message": p.message} for p in expected.warnings]
+    assert body["errors"] == [
+        {"line": p.line, "code": p.code, "message": p.message} for p in expected.errors
+    ]
+    assert body["warnings"] == [
+        {"line": p.line, "code": p.code, "message": p.message} for p in expected.warnings
+    ]
     assert count_playbooks() == 0
+
+
+def test_problems_come_in_the_language_the_request_accepts(client, token):
+    english = post_markdown(client, MALFORMED, token).get_json()
+    response = client.post(
+        URL,
+        data=MALFORMED,
+        content_type="text/markdown",
+        headers={**bearer(token), "Accept-Language": "fr-CA,fr;q=0.9"},
+    )
+
+    assert response.status_code == 422
+    french = response.get_json()
+    # The same problems on the same lines with the same codes; only the words change.
+    for key in ("errors", "warnings"):
+        assert [(p["line"], p["code"]) for p in french[key]] == [
+            (p["line"], p["code"]) for p in english[key]
+        ]
+    votes = next(p for p in french["errors"] if p["line"] == 3)
+    assert votes["code"] == "not_a_number"
+    assert votes["message"] == (
+        "Votes doit être un nombre entier de 0 à 50, et non «\u00a0lots\u00a0» "
+        "— écrivez par exemple «\u00a0Votes\u00a0: 5\u00a0»"
+    )
+    assert english["errors"][0] == {
+        "line": 3,
+        "code": "not_a_number",
+        "message": 'Votes must be a whole number from 0 to 50, not "lots" '
+        '— write it like "Votes: 5"',
+    }
 
 
 def test_same_bytes_are_200_with_the_same_id(client, token):

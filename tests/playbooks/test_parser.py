@@ -7,20 +7,15 @@ import re
 from textwrap import dedent
 
 import pytest
+from babel.support import Translations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playtest import config
-from playtest.playbooks.parser import (
-    ParseResult,
-    Playbook,
-    Problem,
-    Segment,
-    parse_playbook,
-    participant_markdown,
-    playbook_from_dict,
-    playbook_to_dict,
-)
+from playtest import config, resources
+from playtest.playbooks.parser import parse_playbook, participant_markdown
+from playtest.playbooks.parser.document import ParseResult, PlaybookDocument, SegmentPlan
+from playtest.playbooks.parser.problems import Problem, Severity
+from playtest.playbooks.parser.serialise import playbook_from_dict, playbook_to_dict
 from playtest.playbooks.rendering import plain_text, render_inline, render_markdown
 
 DESIGN_EXAMPLE = """\
@@ -57,14 +52,14 @@ def parse(text: str) -> ParseResult:
     return parse_playbook(dedent(text))
 
 
-def parse_ok(text: str) -> Playbook:
+def parse_ok(text: str) -> PlaybookDocument:
     result = parse(text)
     assert result.errors == (), [str(problem) for problem in result.errors]
     assert result.playbook is not None
     return result.playbook
 
 
-def only_segment(text: str) -> Segment:
+def only_segment(text: str) -> SegmentPlan:
     (session,) = parse_ok(text).sessions
     (segment,) = session.segments
     return segment
@@ -74,7 +69,7 @@ def messages(problems: tuple[Problem, ...]) -> list[tuple[int | None, str]]:
     return [(problem.line, problem.message) for problem in problems]
 
 
-def all_html(playbook: Playbook) -> list[str]:
+def all_html(playbook: PlaybookDocument) -> list[str]:
     html = [playbook.intro_html]
     for session in playbook.sessions:
         for segment in session.segments:
@@ -1179,7 +1174,60 @@ def test_problems_print_with_their_line():
     assert str(result.errors[0]) == (
         'line 3: segment "Case work" has no duration — write it like "(45 min)"'
     )
-    assert str(Problem(None, "the file is not UTF-8 text")) == "the file is not UTF-8 text"
+    assert str(Problem(None, Severity.ERROR, "not_utf8")) == (
+        "the file is not UTF-8 text — save it as UTF-8 and upload it again"
+    )
+
+
+def test_problems_keep_their_code_and_parameters_through_storage():
+    result = parse("Title: T\nVotes: lots\nColour: blue\n\n## Two (5 min) {: .work .reflect }\n")
+    problems = result.errors + result.warnings
+
+    assert [p.code for p in problems] == ["not_a_number", "several_kinds", "unknown_key"]
+    assert [p.severity for p in problems] == [Severity.ERROR, Severity.ERROR, Severity.WARNING]
+    for problem in problems:
+        stored = json.loads(json.dumps(problem.to_dict()))
+        assert stored["message"] == problem.message
+        assert Problem.from_dict(stored) == problem
+
+
+def test_problems_render_in_french_with_french_lists_and_plurals():
+    french = Translations.load(str(resources.TRANSLATIONS), ["fr"])
+    result = parse(
+        """\
+        Title: T
+        Anonymity: maybe
+
+        ## Two (5 min) {: .work .reflect }
+        # Session 2
+        """
+    )
+
+    assert [problem.render(french) for problem in result.errors] == [
+        "Anonymity doit valoir optional, always ou off, et non «\u00a0maybe\u00a0» "
+        "— écrivez par exemple «\u00a0Anonymity\u00a0: optional\u00a0»",
+        "l'étape «\u00a0Two\u00a0» a 2 types (.work et .reflect) — n'en gardez qu'un",
+        "«\u00a0# Session 2\u00a0» est hors limites — ce guide compte 1 séance; indiquez "
+        "«\u00a0Sessions\u00a0: 2\u00a0» dans l'en-tête, ou changez son numéro",
+    ]
+    assert result.errors[2].message.startswith(  # English keeps its own words
+        '"# Session 2" is out of range — this playbook has 1 session; set "Sessions: 2"'
+    )
+
+
+def test_the_examples_french_messages_give_are_valid_playbook_lines():
+    # French writes a no-break space before a colon, and so do the French messages.
+    playbook = parse_ok(
+        "Title\u00a0: Mise à l'essai\nSessions\u202f: 2\nVotes\u00a0: 3\n\n"
+        "## Réflexion (15 min) {.reflect}\n"
+        "# Session 2\u00a0: Aller plus loin\n"
+        "## Travail sur les dossiers (45 min) {.work}\n"
+    )
+
+    assert (playbook.title, playbook.votes, len(playbook.sessions)) == ("Mise à l'essai", 3, 2)
+    assert playbook.sessions[0].segments[0].kind == "reflect"
+    assert playbook.sessions[1].title == "Aller plus loin"
+    assert playbook.sessions[1].segments[0].kind == "work"
 
 
 # --- sanitising -------------------------------------------------------------------------------

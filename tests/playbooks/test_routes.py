@@ -343,3 +343,65 @@ def test_prompt_links_keep_only_safe_schemes(staff, make):
     html = staff.get(f"/p/{playbook.share_token}").get_data(as_text=True)
     assert re.search(r'<a href="https://example.gov/guide" rel="noopener noreferrer">', html)
     assert_no_active_content(html)
+
+
+# --- problems in the reader's language --------------------------------------------------------
+
+NB = "\u00a0"
+
+
+def french(text: str) -> str:
+    """French as the page shows it: escaped as Jinja escapes it."""
+    return str(escape(text))
+
+
+def test_a_french_reader_sees_every_problem_in_french_with_its_line(staff):
+    staff.get("/playbooks?lang=fr")
+    expected = parse_playbook(MALFORMED)
+
+    response = upload(staff, MALFORMED)
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    errors = html[html.index('id="import-errors"') :]
+    errors = errors[: errors.index("</ul>")]
+    assert errors.count("<li>") == len(expected.errors)
+    for line, text in [
+        (
+            3,
+            f"Votes doit être un nombre entier de 0 à 50, et non «{NB}lots{NB}» "
+            f"— écrivez par exemple «{NB}Votes{NB}: 5{NB}»",
+        ),
+        (6, f"l'étape «{NB}Case work in pods{NB}» n'a pas de durée — écrivez-la par exemple "),
+        (
+            11,
+            f"«{NB}# Session 7{NB}» est hors limites — ce guide compte 3 séances; "
+            f"indiquez «{NB}Sessions{NB}: 7{NB}» dans l'en-tête, ou changez son numéro",
+        ),
+    ]:
+        assert french(f"Ligne {line}{NB}: {text}") in errors
+    warnings = html[html.index('id="import-warnings"') :]
+    assert french(f"Ligne 4{NB}: la clé d'en-tête inconnue «{NB}Colour{NB}» est ignorée") in (
+        warnings
+    )
+    assert "must be" not in html and "write it like" not in html
+
+
+def test_the_preview_shows_stored_warnings_in_the_reader_s_language(staff, make):
+    playbook = make.playbook(SMALL_PLAYBOOK.replace("Duration: 30", "Duration: 45"))
+    english = "Line 3: the segments add up to 30 min, but Duration is 45 — adjust a segment"
+    french_text = f"Ligne 3{NB}: les étapes totalisent 30{NB}min, mais Duration vaut 45"
+
+    assert english in staff.get(f"/playbooks/{playbook.id}").get_data(as_text=True)
+    page = staff.get(f"/playbooks/{playbook.id}?lang=fr").get_data(as_text=True)
+    assert french_text in page and english not in page
+
+
+def test_warnings_stored_before_problems_had_codes_still_show_translated(staff, make):
+    playbook = make.playbook(SMALL_PLAYBOOK.replace("Duration: 30", "Duration: 45"))
+    playbook.warnings = [{"line": 3, "message": "the segments add up to 30 min, but …"}]
+    db.session.commit()
+
+    page = staff.get(f"/playbooks/{playbook.id}?lang=fr").get_data(as_text=True)
+
+    assert f"Ligne 3{NB}: les étapes totalisent 30{NB}min, mais Duration vaut 45" in page

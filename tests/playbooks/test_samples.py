@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from playtest.playbooks.parser import Playbook, parse_playbook, participant_markdown
+from playtest.playbooks.parser import parse_playbook, participant_markdown
+from playtest.playbooks.parser.document import PlaybookDocument
 
 SAMPLES = Path(__file__).resolve().parents[2] / "playbooks"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.md"))
 
 
-def load(name: str) -> Playbook:
+def load(name: str) -> PlaybookDocument:
     result = parse_playbook((SAMPLES / name).read_bytes())
     assert result.ok, [str(problem) for problem in result.errors]
     return result.playbook

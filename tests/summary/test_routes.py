@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from playtest.summary.routes import format_number, format_p, format_percent, format_signed
+from playtest.formatting import format_number, format_p, format_percent, format_signed
 from tests.summary.test_services import build_story, rounds_by_label
 
 FIGURE = re.compile(r'data-figure="([^"]+)">([^<]*)<')
@@ -169,3 +169,57 @@ def test_report_command_writes_the_standalone_report(runner, story, tmp_path):
     result = runner.invoke(args=["report", "99999"])
     assert result.exit_code != 0
     assert "No playtest #99999" in result.output
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "median", "status", "link", "title"),
+    [
+        (
+            "en-CA,en;q=0.9",
+            "en",
+            "0.5",
+            "(not started)",
+            "Cases (CSV)",
+            "Handoffs per case by round: median and interquartile range",
+        ),
+        (
+            "fr-CA,fr;q=0.9",
+            "fr",
+            "0,5",
+            "(pas encore commencée)",
+            "Dossiers (CSV)",
+            "Transferts par dossier selon la ronde\u00a0: médiane et écart interquartile",
+        ),
+    ],
+)
+def test_the_summary_speaks_the_reader_s_language(
+    client, make, story, observer, accept, lang, median, status, link, title
+):
+    pid = story["playtest_id"]
+    summary = client.get(
+        f"/api/v1/playtests/{pid}/summary",
+        headers={"Authorization": f"Bearer {make.token(observer)}"},
+    ).get_json()
+    sign_in(client, observer)
+
+    html = client.get(f"/playtests/{pid}/summary", headers={"Accept-Language": accept}).get_data(
+        as_text=True
+    )
+
+    figures = page_figures(html)
+    baseline = rounds_by_label(summary)["Baseline"]
+    (comparison,) = summary["comparisons"]
+    key = f"cmp-{comparison['round_id']}"
+    assert figures[f"round-{baseline['id']}-handoffs-median"] == median
+    # p-values and effect sizes are written the same way as every other figure.
+    assert figures[f"{key}-handoffs-p"] == format_p(
+        comparison["handoffs_per_case"]["p_value"], locale=lang
+    )
+    cliff = format_signed(comparison["time_to_answer_min"]["cliffs_delta"], locale=lang)
+    assert figures[f"{key}-time-cliff"] == cliff
+    assert ("," in cliff) == (lang == "fr")
+    # Baseline session 2 never started: its status reads as words, never as a stored key.
+    assert status in html and "not_started" not in html
+    assert ("not started" in html) == (lang == "en")
+    assert f"download>{link}</a>" in html
+    assert f">{title}</title>" in html
