@@ -125,7 +125,7 @@ def variants(journeys: Journeys, max_variants: int = MAX_VARIANTS) -> tuple[list
     """The most common paths (count, then path, decide) and how many cases the rest hold.
 
     A path is compared holder by holder by role name (a missing role last); an end comes after
-    every role, answered before open, and a path that is a prefix of another comes first.
+    every role, answered before open. (Every path ends in an end, so none is a prefix of another.)
     """
     n = journeys.n
     if n == 0:
@@ -217,7 +217,7 @@ def _path_codes(journeys: Journeys, digits: np.ndarray, end_digits: np.ndarray) 
 def _digit_rows(
     journeys: Journeys, digits: np.ndarray, end_digits: np.ndarray, cases: np.ndarray
 ) -> np.ndarray:
-    """These cases' paths as rows of digits, padded with 0 (shorter paths sort first)."""
+    """These cases' paths as rows of digits, padded with 0 after their end."""
     lengths = journeys.lengths[cases]
     rows = np.zeros((cases.size, int(lengths.max()) + 1), dtype=np.int64)
     row = np.repeat(np.arange(cases.size), lengths)
