@@ -3,6 +3,7 @@ same definitions, and on case events made through the real services."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -32,13 +33,15 @@ def at(minutes: float) -> datetime:
 class Log:
     """Builds one case's event log, corrections included, as the case_events table holds it."""
 
+    ids = itertools.count(1)  # event ids are unique across cases, as in the table
+
     def __init__(self) -> None:
         self.events: list[LogEvent] = []
 
     def add(self, kind: str, minutes: float, **fields) -> Log:
         self.events.append(
             LogEvent(
-                id=len(self.events) + 1,
+                id=next(self.ids),
                 kind=kind,
                 at=at(minutes),
                 session_id=fields.pop("session_id", 1),
