@@ -146,8 +146,10 @@ def minutes_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64's int64 value
 
 
-def datetimes(values: Iterable[datetime | str | None]) -> np.ndarray:
+def datetimes(values: Iterable[datetime | str | None] | np.ndarray) -> np.ndarray:
     """datetime64[us] of aware datetimes, stored UTC text or naive UTC datetimes; None is NaT."""
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
+        return values.astype("datetime64[us]")
     return np.array([_naive_utc(value) for value in values], dtype="datetime64[us]")
 
 
