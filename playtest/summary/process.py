@@ -2,10 +2,10 @@
 
 Paths, edges with their median waits, variants, rework and stuck cases of a set of cases,
 the working minutes to answer inside the playtest's session windows, and round vs round.
-Everything is computed over the columns of journeys.Journeys in a few numpy passes, so a
-round of a quarter of a million cases costs milliseconds, not a Python loop per case.
-Medians and quartiles are numpy's default (linear) ones, through stats.quartiles; a missing
-number is None, never NaN.
+Everything is computed over the columns of journeys.Journeys in a few numpy passes (counting
+and radix sorts where the keys are small), never a Python loop per case. Medians and
+quartiles are numpy's default (linear) method, as stats.quartiles has them; a missing number
+is None, never NaN.
 """
 
 from __future__ import annotations

@@ -465,8 +465,11 @@ def standing_events(round_id: int) -> list:
     """The standing open/handoff/answer events of a round's cases, grouped by case in log order:
     the query summary/queries.py will run for the sessions it has no digest of."""
     undo = sa.orm.aliased(CaseEvent)
+    # The time as the driver returns it (SQLite text, PostgreSQL a naive UTC datetime), as
+    # queries.py reads times: journeys_from_events parses either.
+    raw_at = sa.type_coerce(CaseEvent.at, sa.types.NullType())
     return db.session.execute(
-        sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.to_role, CaseEvent.at)
+        sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.to_role, raw_at)
         .join(Case, Case.id == CaseEvent.case_id)
         .outerjoin(undo, undo.corrects_id == CaseEvent.id)
         .where(Case.round_id == round_id, CaseEvent.kind.in_(jr.JOURNEY_KINDS), undo.id.is_(None))
