@@ -129,9 +129,12 @@ def join_url(session: Session) -> str:
 
 
 def qr_svg(session: Session, scale: int = 6) -> Markup:
-    """The join link as an inline SVG QR code (segno output: no scripts, no external refs)."""
+    """The join link as an inline SVG QR code (segno output: no scripts, no external refs).
+
+    No width or height, only a viewBox: the pt-qr__svg class sizes it to its box (live.css).
+    """
     svg = segno.make(join_url(session), error="m").svg_inline(
-        scale=scale, dark="#0b0c0c", light="#ffffff", omitsize=True
+        scale=scale, dark="#0b0c0c", light="#ffffff", omitsize=True, svgclass="segno pt-qr__svg"
     )
     return Markup(svg)
 

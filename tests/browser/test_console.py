@@ -88,6 +88,18 @@ def test_the_agenda_shows_the_minutes_the_server_counted(live_session, new_page)
     expect(console.get_by_role("button", name="Previous segment")).to_be_enabled()
 
 
+def test_the_join_qr_code_is_big_enough_to_scan(live_session, new_page):
+    """DESIGN §9: at least 160 CSS px square on the projector at 1280x800, 120 on the console."""
+    projector = new_page({"width": 1280, "height": 800})
+    projector.goto(live_session.projector_url)
+    wait_live(projector)
+    box = projector.locator(".pt-qr svg").bounding_box()
+    assert box["width"] >= 160 and box["height"] >= 160
+    console = open_console(new_page, live_session)
+    box = console.locator(".pt-qr svg").bounding_box()
+    assert box["width"] >= 120 and box["height"] >= 120
+
+
 def test_hiding_a_card_removes_it_from_participants_and_projector(live_session, new_page):
     ada = new_page(PHONE)
     join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
