@@ -200,7 +200,7 @@ def seed_sessions(database_url: str, count: int) -> list[str]:
     from playtest import create_app
     from playtest.cli import upgrade_database
     from playtest.extensions import db
-    from playtest.facilitation import services as live
+    from playtest.facilitation import services as facilitation
     from playtest.playbooks.services import import_playbook
 
     app = create_app(
@@ -211,9 +211,9 @@ def seed_sessions(database_url: str, count: int) -> list[str]:
         playbook = import_playbook(PLAYBOOK.read_bytes()).playbook
         codes = []
         for number in range(count):
-            playtest = live.create_playtest(f"Bench playtest {number + 1}")
-            round_ = live.add_round(playtest, "Prototype A", playbook.id)
-            session, _ = live.schedule_session(round_, 1)
+            playtest = facilitation.create_playtest(f"Bench playtest {number + 1}")
+            round_ = facilitation.add_round(playtest, "Prototype A", playbook.id)
+            session, _ = facilitation.schedule_session(round_, 1)
             codes.append(session.join_code)
         db.session.remove()
         db.engine.dispose()

@@ -13,11 +13,12 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.pool import Pool
 
-from playtest import resources
-from playtest.config import Config
+from playtest import cli, errors, resources, security
+from playtest.auth.services import user_by_id
+from playtest.config import SOCKET_MAX_MESSAGE_BYTES, Config, limits
 from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from playtest.i18n import select_locale
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,14 +38,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     db.init_app(app)
+    _attach_database_listeners(app)
     migrate.init_app(app, db, directory=str(resources.MIGRATIONS))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(user_by_id)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    from playtest.i18n import select_locale
-
     babel.init_app(app, locale_selector=select_locale)
     _import_socket_handlers()
     socketio.init_app(
@@ -55,19 +56,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Staff consoles reconnect by themselves; keep pings frequent so presence is honest.
         ping_interval=10,
         ping_timeout=20,
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=SOCKET_MAX_MESSAGE_BYTES,
         json=None,
     )
-
-    from playtest import errors, security
 
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     _register_blueprints(app)
     _register_template_helpers(app)
-
-    from playtest import cli
-
     cli.register(app)
     return app
 
@@ -98,7 +94,23 @@ def _instance_secret(app: Flask) -> str:
     return path.read_text().strip()
 
 
-@event.listens_for(Engine, "connect")
+def _attach_database_listeners(app: Flask) -> None:
+    """Once per engine of this app: SQLite's pragmas, closed-connection checks at checkout; and
+    once for the ORM sessions, the listeners that keep the summary digests exact."""
+    from playtest.summary.digests import watch_summary_rows
+
+    with app.app_context():
+        engines: list[Engine] = list(db.engines.values())
+    for engine in engines:
+        for name, listener in (
+            ("connect", _sqlite_pragmas),
+            ("checkout", _replace_closed_connections),
+        ):
+            if not event.contains(engine, name, listener):
+                event.listen(engine, name, listener)
+    watch_summary_rows(db.session)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL so readers never block the writer; foreign keys on, as in PostgreSQL."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -109,7 +121,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-@event.listens_for(Pool, "checkout")
 def _replace_closed_connections(
     dbapi_connection: Any, connection_record: Any, connection_proxy: Any
 ) -> None:
@@ -142,7 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     from playtest.api.routes import bp as api_bp
     from playtest.auth.routes import bp as auth_bp
     from playtest.facilitation.routes import bp as facilitation_bp
-    from playtest.i18n import bp as i18n_bp
+    from playtest.language import bp as i18n_bp
     from playtest.playbooks.routes import bp as playbooks_bp
     from playtest.summary.routes import bp as summary_bp
 
@@ -168,7 +179,9 @@ def _import_socket_handlers() -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from playtest import formatting
-    from playtest.i18n import template_globals
+    from playtest.language import template_globals
 
     app.context_processor(template_globals)
     formatting.register(app)
+    # Every limit a page shows or enforces, from config (templates never type a number).
+    app.context_processor(lambda: {"limits": limits()})

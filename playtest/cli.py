@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from playtest import resources
+from playtest.enums import AccountRole
 
 
 def register(app: Flask) -> None:
@@ -26,19 +27,6 @@ def register(app: Flask) -> None:
         purge,
     ):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    """Console script entry point."""
-
-    def factory() -> Flask:
-        from playtest import create_app
-
-        return create_app()
-
-    group = FlaskGroup(create_app=factory, add_default_commands=True, load_dotenv=False)
-    group.help = "Playtest: run staff co-design playtests."
-    group(prog_name="playtest")
 
 
 def upgrade_database() -> None:
@@ -61,8 +49,8 @@ def init_db() -> None:
 @click.option("--password", help="At least 8 characters; prompted for when omitted.")
 @click.option(
     "--role",
-    type=click.Choice(["facilitator", "observer"]),
-    default="facilitator",
+    type=click.Choice([role.value for role in AccountRole]),
+    default=AccountRole.FACILITATOR.value,
     show_default=True,
 )
 @with_appcontext

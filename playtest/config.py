@@ -1,6 +1,13 @@
-"""Defaults and limits; every value can be overridden with a PLAYTEST_* environment variable."""
+"""Defaults and every limit, in one place; `Config` values can be overridden with PLAYTEST_*.
+
+The module constants are the rules (the parser, the services and their error messages read
+them); `limits()` is what pages and their scripts get of them, so no template or script types
+a number of its own.
+"""
 
 from __future__ import annotations
+
+from playtest.enums import Anonymity, SegmentKind
 
 # Playbook format (DESIGN.md §3). The parser imports these, so they live in one place.
 PLAYBOOK_MAX_BYTES = 256 * 1024
@@ -15,19 +22,29 @@ VOTES_MIN, VOTES_MAX = 0, 50
 DEFAULT_LANES = ("Highlights", "Blockers", "Opportunities")
 DEFAULT_QUESTIONS = ("I feel confident handling cases like these",)
 DEFAULT_VOTES = 5
-DEFAULT_ANONYMITY = "optional"
-ANONYMITY_CHOICES = ("optional", "always", "off")
+DEFAULT_ANONYMITY = Anonymity.OPTIONAL.value
+ANONYMITY_CHOICES = tuple(choice.value for choice in Anonymity)
 LANGUAGES = ("en", "fr")
-SEGMENT_KINDS = ("work", "reflect", "discuss", "break", "plenary")
+SEGMENT_KINDS = tuple(kind.value for kind in SegmentKind)
+# The role of everyone in a playbook without Roles, stored as is and shown translated.
+DEFAULT_ROLE = "Participant"
 
 # Live session rules (DESIGN.md §5).
-TEXT_MAX_CHARS = 500
-LABEL_MAX_CHARS = 60
+TEXT_MAX_CHARS = 500  # a card
+LABEL_MAX_CHARS = 60  # a case label
 CASE_TYPE_MAX_CHARS = 80
-HANDOFF_REASON_MAX_CHARS = 500
-OUTCOME_MAX_CHARS = 200
+REASON_MAX_CHARS = 500  # a handoff's reason
+OUTCOME_MAX_CHARS = 200  # a case's outcome
+NOTE_MAX_CHARS = 500  # a facilitator's note on a correction
+GROUP_TITLE_MAX_CHARS = 200
+GROUP_MAX_CARDS = 200
 DISPLAY_NAME_MAX_CHARS = 60
+TITLE_MAX_CHARS = 200  # a playtest's title, a round's label
+CLIENT_ID_MIN_CHARS, CLIENT_ID_MAX_CHARS = 8, 64  # the exactly-once key (a UUID is 36)
+TOKEN_MAX_CHARS = 200
 POSTS_PER_MINUTE = 30
+CASE_ACTIONS_PER_MINUTE = 60
+EXTEND_MIN_MINUTES, EXTEND_MAX_MINUTES = 1, 120  # `timer:control {action: "extend"}`
 JOIN_CODE_LENGTH = 8
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a projector and typed on phones.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -40,12 +57,45 @@ PRESENCE_HEARTBEAT_S = 20
 # head count that trails by under a second is not noticed.
 PRESENCE_COALESCE_S = 1.0
 LIKERT_MIN, LIKERT_MAX = 1, 5
+SOCKET_MAX_MESSAGE_BYTES = 64 * 1024
+
+# Accounts and cookies.
+EMAIL_MAX_CHARS = 254
+PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS = 8, 200
+# A participant's token for one session, and for the playtest (it keeps them the same person
+# when they join its next session); the language they chose.
+SESSION_COOKIE_DAYS = 2
+PLAYTEST_COOKIE_DAYS = 180
+LANGUAGE_COOKIE_DAYS = 365
 
 # Summary digests (summary/digests.py): a finished session's digest is stored only once it has
 # been finished this long, so that a write which read the session as running just before it
 # finished (and so did not bump its data_version) has committed before the digest is built.
 # Socket events commit within milliseconds; 30 s leaves a wide margin.
 DIGEST_AFTER_FINISH_S = 30
+
+
+def limits() -> dict[str, int]:
+    """The limits pages show and their scripts enforce (templates: `limits`; live pages also
+    render them as JSON in <script id="pt-limits">)."""
+    return {
+        "text_max": TEXT_MAX_CHARS,
+        "label_max": LABEL_MAX_CHARS,
+        "case_type_max": CASE_TYPE_MAX_CHARS,
+        "reason_max": REASON_MAX_CHARS,
+        "outcome_max": OUTCOME_MAX_CHARS,
+        "note_max": NOTE_MAX_CHARS,
+        "group_title_max": GROUP_TITLE_MAX_CHARS,
+        "display_name_max": DISPLAY_NAME_MAX_CHARS,
+        "title_max": TITLE_MAX_CHARS,
+        "likert_min": LIKERT_MIN,
+        "likert_max": LIKERT_MAX,
+        "extend_min_minutes": EXTEND_MIN_MINUTES,
+        "extend_max_minutes": EXTEND_MAX_MINUTES,
+        "segment_min_minutes": SEGMENT_MIN_MINUTES,
+        "segment_max_minutes": SEGMENT_MAX_MINUTES,
+        "playbook_max_kib": PLAYBOOK_MAX_BYTES // 1024,
+    }
 
 
 class Config:
@@ -73,6 +123,6 @@ class Config:
     RATELIMIT_LOGIN = "10/minute"
     RATELIMIT_API = "600/minute"
     RATELIMIT_HEADERS_ENABLED = True
-    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_CONTENT_LENGTH = 1024 * 1024  # any request; a playbook is refused above PLAYBOOK_MAX_BYTES
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -25,8 +25,9 @@ import sqlalchemy as sa
 
 from playtest.auth.services import create_user, find_user
 from playtest.cases.services import replay
+from playtest.enums import AccountRole, CaseEventKind, RatingPhase, SegmentKind, SessionStatus
 from playtest.extensions import db
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.models import (
     Attendance,
     Case,
@@ -43,6 +44,7 @@ from playtest.models import (
     Vote,
     hash_token,
 )
+from playtest.playbooks.documents import session_document
 from playtest.playbooks.services import import_playbook
 
 TITLE = "Cross-functional intake workflow"
@@ -217,7 +219,7 @@ class DemoInfo:
 def seed_demo(folder: Path | str) -> DemoInfo:
     """Import the playbooks in `folder` and seed the demo playtest once; idempotent."""
     folder = Path(folder)
-    user = find_user(EMAIL) or create_user(EMAIL, PASSWORD, "facilitator")
+    user = find_user(EMAIL) or create_user(EMAIL, PASSWORD, AccountRole.FACILITATOR)
     imported = []
     playbook = None
     for path in sorted(folder.glob("*.md")):
@@ -297,14 +299,14 @@ def _seed(playbook: Playbook, user_id: int) -> Playtest:
     cases: list[Case] = []
     for kind, dates in (("baseline", BASELINE_DATES), ("prototype", PROTOTYPE_DATES)):
         for number, start in enumerate(dates, start=1):
-            session, _created = live.schedule_session(rounds[kind], number)
+            session, _created = facilitation.schedule_session(rounds[kind], number)
             cases += _seed_session(
                 rng, kind, session, start, people, traits, labels, user_id, texts[kind]
             )
     db.session.flush()
     for case in cases:
         replay(case)  # the cache fields exactly as the services would leave them
-    live.schedule_session(try_it, 1)  # not started: a newcomer can join and try it
+    facilitation.schedule_session(try_it, 1)  # not started: a newcomer can join and try it
     db.session.commit()
     return playtest
 
@@ -321,14 +323,16 @@ def _seed_session(
     texts: dict[str, list[str]],
 ) -> list[Case]:
     """One finished session: agenda runs, attendance, ratings, cases and the board."""
-    segments = live.session_agenda(session)["segments"]
+    segments = facilitation.session_agenda(session)["segments"]
     runs = _segment_runs(rng, session, start, segments)
     end = runs[-1].ended_at
     work = next(
-        (r for r, seg in zip(runs, segments, strict=True) if seg["kind"] == "work"), runs[0]
+        (r for r, seg in zip(runs, segments, strict=True) if seg["kind"] == SegmentKind.WORK),
+        runs[0],
     )
     reflect = next(
-        (r for r, seg in zip(runs, segments, strict=True) if seg["kind"] == "reflect"), runs[-1]
+        (r for r, seg in zip(runs, segments, strict=True) if seg["kind"] == SegmentKind.REFLECT),
+        runs[-1],
     )
 
     # Nearly everyone comes every week; one or two miss a session.
@@ -346,7 +350,7 @@ def _seed_session(
         )
     db.session.add_all(attendances.values())
 
-    session.status = "finished"
+    session.status = SessionStatus.FINISHED
     session.segment_index = len(segments) - 1
     session.segment_started_at = runs[-1].started_at
     session.finished_at = end
@@ -362,12 +366,17 @@ def _segment_runs(
     rng: random.Random, session: Session, start: datetime, segments: list[dict]
 ) -> list[SegmentRun]:
     # Case work runs over, reflection gets squeezed, plenaries keep roughly to time.
-    drift = {"work": (1, 6), "reflect": (-4, 1), "discuss": (-1, 4), "plenary": (-1, 2)}
+    drift = {
+        SegmentKind.WORK: (1, 6),
+        SegmentKind.REFLECT: (-4, 1),
+        SegmentKind.DISCUSS: (-1, 4),
+        SegmentKind.PLENARY: (-1, 2),
+    }
     runs, at = [], start
     for index, segment in enumerate(segments):
         low, high = drift.get(segment["kind"], (-1, 1))
         minutes = max(2.0, segment["minutes"] + rng.uniform(low, high))
-        paused = 90.0 if segment["kind"] == "work" and rng.random() < 0.25 else 0.0
+        paused = 90.0 if segment["kind"] == SegmentKind.WORK and rng.random() < 0.25 else 0.0
         ended = at + timedelta(minutes=minutes, seconds=paused)
         runs.append(
             SegmentRun(
@@ -385,7 +394,7 @@ def _segment_runs(
 
 
 def _ratings(rng, kind, session, start, end, people, traits, present) -> None:
-    questions = live.session_document(session)["questions"]
+    questions = session_document(session)["questions"]
     offsets = [0.15, -0.35, -0.1, 0.2] + [0.0] * max(0, len(questions) - 4)
     lift_before, lift_after, spread = (
         (0.0, 0.05, 0.45) if kind == "baseline" else (0.12, 0.45, 0.45)
@@ -394,9 +403,9 @@ def _ratings(rng, kind, session, start, end, people, traits, present) -> None:
     for i in present:
         before = traits[i] + base + lift_before * (session.number - 1)
         after = before + rng.gauss(lift_after, spread)
-        phases = [("before", before, start + timedelta(minutes=rng.uniform(0, 6)))]
+        phases = [(RatingPhase.BEFORE, before, start + timedelta(minutes=rng.uniform(0, 6)))]
         if rng.random() > 0.06:  # someone occasionally leaves before the after-ratings
-            phases.append(("after", after, end - timedelta(minutes=rng.uniform(0.5, 3))))
+            phases.append((RatingPhase.AFTER, after, end - timedelta(minutes=rng.uniform(0.5, 3))))
         for phase, score, at in phases:
             for index, _question in enumerate(questions):
                 value = round(score + offsets[index] + rng.gauss(0, 0.45))
@@ -454,7 +463,7 @@ def _cases(rng, kind, session, work, people, present, labels, user_id) -> list[C
         events = [
             CaseEvent(
                 session_id=session.id,
-                kind="opened",
+                kind=CaseEventKind.OPENED,
                 participant_id=people[opener].id,
                 client_id=case.client_id,
                 to_role=STAFF[opener][1],
@@ -473,7 +482,7 @@ def _cases(rng, kind, session, work, people, present, labels, user_id) -> list[C
             events.append(
                 CaseEvent(
                     session_id=session.id,
-                    kind="handoff",
+                    kind=CaseEventKind.HANDOFF,
                     participant_id=people[actor].id,
                     client_id=str(uuid.uuid4()),
                     from_role=holder,
@@ -490,7 +499,7 @@ def _cases(rng, kind, session, work, people, present, labels, user_id) -> list[C
             events.append(
                 CaseEvent(
                     session_id=session.id,
-                    kind="answered",
+                    kind=CaseEventKind.ANSWERED,
                     participant_id=people[actor].id,
                     client_id=str(uuid.uuid4()),
                     from_role=holder,
@@ -508,15 +517,15 @@ def _cases(rng, kind, session, work, people, present, labels, user_id) -> list[C
 
 def _undo_a_handoff(cases: list[Case], session: Session, user_id: int) -> None:
     """A handoff logged on the wrong case, undone by the facilitator (it does not count)."""
-    case = next((c for c in cases if any(e.kind == "handoff" for e in c.events)), None)
+    case = next((c for c in cases if any(e.kind == CaseEventKind.HANDOFF for e in c.events)), None)
     if case is None:
         return
     db.session.flush()  # event ids, so the correction can point at one
-    target = [e for e in case.events if e.kind == "handoff"][-1]
+    target = [e for e in case.events if e.kind == CaseEventKind.HANDOFF][-1]
     case.events.append(
         CaseEvent(
             session_id=session.id,
-            kind="handoff_undone",
+            kind=CaseEventKind.HANDOFF_UNDONE,
             user_id=user_id,
             corrects_id=target.id,
             note="Logged on the wrong case",
@@ -527,7 +536,7 @@ def _undo_a_handoff(cases: list[Case], session: Session, user_id: int) -> None:
 
 def _board(rng, kind, session, reflect, people, present, texts) -> None:
     """Cards in every lane, a few anonymous, votes within each person's allowance, themes."""
-    document = live.session_document(session)
+    document = session_document(session)
     lanes, allowance = document["lanes"], document["votes"]
     window = (reflect.ended_at - reflect.started_at).total_seconds() / 60
     cards: list[Reflection] = []

@@ -8,6 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from playtest.config import PLAYBOOK_MAX_BYTES
+
 
 class ErrorCode(StrEnum):
     """Every `error.code` a client can receive (DESIGN.md §5)."""
@@ -53,7 +55,10 @@ PAGE_TEXT = {
     404: (_l("Page not found"), _l("Check the address, or ask the facilitator for a new link.")),
     405: (_l("Not allowed"), _l("That action is not available here.")),
     410: (_l("This session has finished"), _l("Thank you for taking part.")),
-    413: (_l("File too large"), _l("Playbooks can be up to 256 KiB.")),
+    413: (
+        _l("File too large"),
+        _l("Playbooks can be up to %(n)d KiB.", n=PLAYBOOK_MAX_BYTES // 1024),
+    ),
     422: (_l("Something is not right"), _l("Check what you entered and try again.")),
     429: (_l("Too many requests"), _l("Wait a minute and try again.")),
     500: (

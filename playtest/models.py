@@ -11,8 +11,10 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from playtest import config
+from playtest.enums import AccountRole, BoardMode, CaseStatus, SessionStatus
 from playtest.extensions import db
-from playtest.facilitation.clock import Clock, utcnow
+from playtest.timeutil import utcnow
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -42,9 +44,9 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(config.EMAIL_MAX_CHARS), unique=True)
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
-    role: so.Mapped[str] = so.mapped_column(sa.String(20), default="facilitator")
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=AccountRole.FACILITATOR)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -60,7 +62,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_facilitator(self) -> bool:
-        return self.role == "facilitator"
+        return self.role == AccountRole.FACILITATOR
 
 
 class ApiToken(db.Model):
@@ -152,13 +154,13 @@ class Session(db.Model):
     number: so.Mapped[int]
     join_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
     view_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="not_started")
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=SessionStatus.NOT_STARTED)
     segment_index: so.Mapped[int] = so.mapped_column(default=0)
     segment_started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     paused_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     paused_s: so.Mapped[float] = so.mapped_column(default=0.0)
     extension_s: so.Mapped[float] = so.mapped_column(default=0.0)
-    board_mode: so.Mapped[str] = so.mapped_column(sa.String(10), default="open")
+    board_mode: so.Mapped[str] = so.mapped_column(sa.String(10), default=BoardMode.OPEN)
     revealed_lanes: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     closed_phases: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -167,26 +169,6 @@ class Session(db.Model):
     # a stored SessionDigest is current only while its data_version matches this one.
     data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     round: so.Mapped[Round] = so.relationship(back_populates="sessions")
-
-    @property
-    def clock(self) -> Clock:
-        return Clock(
-            status=self.status,
-            segment_index=self.segment_index,
-            segment_started_at=self.segment_started_at,
-            paused_at=self.paused_at,
-            paused_s=self.paused_s,
-            extension_s=self.extension_s,
-        )
-
-    @clock.setter
-    def clock(self, value: Clock) -> None:
-        self.status = value.status
-        self.segment_index = value.segment_index
-        self.segment_started_at = value.segment_started_at
-        self.paused_at = value.paused_at
-        self.paused_s = value.paused_s
-        self.extension_s = value.extension_s
 
 
 class SegmentRun(db.Model):
@@ -317,7 +299,7 @@ class Case(db.Model):
     pii_flag: so.Mapped[bool] = so.mapped_column(default=False)
     opened_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # Derived from case_events by cases.services.replay(); cached for queues and the summary.
-    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="open")
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default=CaseStatus.OPEN)
     holder_role: so.Mapped[str] = so.mapped_column(sa.String(120))
     handoffs: so.Mapped[int] = so.mapped_column(default=0)
     answered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -342,7 +324,7 @@ class CaseEvent(db.Model):
     session_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
-    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # an enums.CaseEventKind
     participant_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE")
     )
@@ -372,7 +354,7 @@ class Rating(db.Model):
     session_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
-    phase: so.Mapped[str] = so.mapped_column(sa.String(10))
+    phase: so.Mapped[str] = so.mapped_column(sa.String(10))  # an enums.RatingPhase
     question_index: so.Mapped[int]
     value: so.Mapped[int]
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -410,9 +392,7 @@ class Connection(db.Model):
         sa.ForeignKey("attendances.id", ondelete="CASCADE")
     )
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: so.Mapped[str] = so.mapped_column(
-        sa.String(20)
-    )  # participant|facilitator|observer|projector
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # an enums.ViewerKind
     role: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     worker_id: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -13,7 +13,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from playtest.extensions import db
-from playtest.facilitation.clock import utcnow
 from playtest.models import (
     Attendance,
     Case,
@@ -24,6 +23,7 @@ from playtest.models import (
     Round,
     Session,
 )
+from playtest.timeutil import utcnow
 
 
 def playtests_older_than(age: timedelta) -> list[int]:

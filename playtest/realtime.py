@@ -1,7 +1,9 @@
-"""Plumbing for the `/live` Socket.IO namespace: who each socket is, acks, and delivery.
+"""Plumbing for the `/live` Socket.IO namespace: who each socket is, rooms, acks, delivery.
 
 Handlers in <feature>/events.py are declared with `@live_event(name)`: they receive the
-authenticated Viewer and the payload dict, call a service, and return the ack body.
+authenticated Viewer and the payload dict, call a service, and return the ack body. Services
+take the Viewer and hand back Deliveries (event, room, payload) for the handler to send; this
+module imports none of them.
 """
 
 from __future__ import annotations
@@ -10,20 +12,72 @@ import functools
 import gc
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from playtest.enums import ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, socketio
-from playtest.facilitation.services import Viewer
 from playtest.i18n import select_locale, viewer_language
 from playtest.models import Attendance
 
 NAMESPACE = "/live"
 log = logging.getLogger(__name__)
+
+STAFF_KINDS = (ViewerKind.FACILITATOR, ViewerKind.OBSERVER)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is acting or looking, and in which session. Every service checks this."""
+
+    kind: ViewerKind
+    session_id: int
+    participant_id: int | None = None
+    attendance_id: int | None = None
+    role: str | None = None
+    user_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind in STAFF_KINDS
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind == ViewerKind.PARTICIPANT
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.kind == ViewerKind.FACILITATOR
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One socket emit: an event name, a room and the payload for everyone in it."""
+
+    event: str
+    room: str
+    payload: dict
+
+
+def session_room(session_id: int) -> str:
+    """Everyone looking at the session: participants, staff and projectors."""
+    return f"session:{session_id}"
+
+
+def staff_room(session_id: int) -> str:
+    """The session's facilitators and observers."""
+    return f"session:{session_id}:staff"
+
+
+def attendance_room(attendance_id: int) -> str:
+    """One participant's screens (tabs, phone and laptop) in one session."""
+    return f"attendance:{attendance_id}"
+
 
 # sid -> Viewer for sockets connected to this process (set at connect, dropped at disconnect).
 _viewers: dict[str, Viewer] = {}
@@ -139,30 +193,3 @@ def freeze_startup_heap() -> None:
     _heap_frozen = True
     gc.collect()  # freeze no garbage: one pause now, at the first connect
     gc.freeze()
-
-
-_heartbeat_started = False
-
-
-def start_heartbeat() -> None:
-    """Once per process: keep this worker's presence rows fresh while it lives."""
-    global _heartbeat_started
-    if _heartbeat_started or not current_app.config.get("PRESENCE_HEARTBEAT", True):
-        return
-    _heartbeat_started = True
-    app = current_app._get_current_object()
-    socketio.start_background_task(_heartbeat_loop, app)
-
-
-def _heartbeat_loop(app) -> None:
-    from playtest import config
-    from playtest.facilitation.services import heartbeat
-
-    while True:
-        socketio.sleep(config.PRESENCE_HEARTBEAT_S)
-        with app.app_context():
-            try:
-                heartbeat(app.config["WORKER_ID"])
-            except Exception:  # the database may be briefly away; try again next beat
-                db.session.rollback()
-                log.warning("presence heartbeat failed", exc_info=True)

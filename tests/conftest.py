@@ -198,20 +198,20 @@ class Factory:
     def session(
         self, source: str | bytes = SMALL_PLAYBOOK, number: int = 1, playtest=None, label="Baseline"
     ):
-        from playtest.facilitation import services as live
+        from playtest.facilitation import services as facilitation
 
         playbook = self.playbook(source)
-        playtest = playtest or live.create_playtest("Intake playtest")
+        playtest = playtest or facilitation.create_playtest("Intake playtest")
         round_ = next((r for r in playtest.rounds if r.label == label), None)
         if round_ is None:
-            round_ = live.add_round(playtest, label, playbook.id)
-        session, _ = live.schedule_session(round_, number)
+            round_ = facilitation.add_round(playtest, label, playbook.id)
+        session, _ = facilitation.schedule_session(round_, number)
         return session
 
     def join(self, session, name="Ada", role="Intake officer", previous_token=None):
-        from playtest.facilitation import services as live
+        from playtest.facilitation import services as facilitation
 
-        return live.join(session.join_code, name, role, previous_token)
+        return facilitation.join(session.join_code, name, role, previous_token)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from playtest.extensions import db, socketio
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.models import Attendance, Case, Reflection
 from tests.auth import csrf_token, login
 from tests.conftest import ROOT, SMALL_PLAYBOOK, drain, emit, new_id
@@ -270,9 +270,11 @@ def paired(make):
     """Session 1 of a round running the English playbook paired with its French version."""
     english = make.playbook(SMALL_PLAYBOOK)
     french = make.playbook(SMALL_PLAYBOOK_FR)
-    playtest = live.create_playtest("Intake playtest")
-    round_ = live.add_round(playtest, "Prototype A", english.id, paired_playbook_id=french.id)
-    session, _created = live.schedule_session(round_, 1)
+    playtest = facilitation.create_playtest("Intake playtest")
+    round_ = facilitation.add_round(
+        playtest, "Prototype A", english.id, paired_playbook_id=french.id
+    )
+    session, _created = facilitation.schedule_session(round_, 1)
     return session
 
 
@@ -479,6 +481,14 @@ def test_acks_explain_a_refusal_in_the_senders_language(room):
     assert emit(room["amelie"], "reflection:add", ["pas", "un", "objet"])["error"]["message"] == (
         "Le contenu doit être un seul objet JSON."
     )
+
+
+def test_the_clock_explains_a_refusal_in_the_facilitators_language(room):
+    refused = emit(room["staff"], "timer:control", {"action": "resume"})["error"]
+    assert refused["message"] == "La séance n'a pas encore commencé — utilisez Démarrer."
+    emit(room["staff"], "timer:control", {"action": "start"})
+    too_long = emit(room["staff"], "timer:control", {"action": "extend", "minutes": 500})
+    assert too_long["error"]["message"] == "Vous pouvez ajouter de 1 à 120 minutes à la fois."
 
 
 def test_a_handoff_to_a_french_role_name_reaches_the_english_role_queue(room):

@@ -7,9 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from playtest.extensions import db
-from playtest.facilitation import services as live
-from playtest.facilitation.clock import utcnow
+from playtest.facilitation import services as facilitation
 from playtest.models import Attendance, Case, CaseEvent, Playtest, Rating, Reflection, Session
+from playtest.timeutil import utcnow
 from tests.conftest import drain, emit, new_id
 
 
@@ -95,4 +95,4 @@ def test_joining_after_purge_still_works(make, live, runner):
 
 
 def live_join(session):
-    return live.join(session.join_code, "Bea", "Policy advisor")
+    return facilitation.join(session.join_code, "Bea", "Policy advisor")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from playtest.api.auth import current_participant, current_staff, staff_required
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, limiter
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.facilitation.snapshot import state
 from playtest.models import Playtest, Round, Session
 from playtest.playbooks.services import api_payload, import_playbook, problems_json
+from playtest.summary.routes import download
+from playtest.summary.services import playtest_summary_json
 
 bp = Blueprint("api", __name__)
 
@@ -23,13 +25,6 @@ def _json_body() -> dict:
     return body
 
 
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("Not found."))
-    return obj
-
-
 def _join_limit() -> str:
     return current_app.config["RATELIMIT_JOIN"]
 
@@ -38,7 +33,7 @@ def _join_limit() -> str:
 @limiter.limit(_join_limit)
 def join():
     body = _json_body()
-    token, attendance = live.join(
+    token, attendance = facilitation.join(
         str(body.get("code") or ""),
         body.get("display_name") if isinstance(body.get("display_name"), str) else "",
         body.get("role") if isinstance(body.get("role"), str) else "",
@@ -74,7 +69,8 @@ def upload_playbook():
 @staff_required(facilitator=True)
 def create_playtest():
     title = _json_body().get("title")
-    playtest = live.create_playtest(title if isinstance(title, str) else "", current_staff())
+    title = title if isinstance(title, str) else ""
+    playtest = facilitation.create_playtest(title, current_staff())
     return jsonify(id=playtest.id, title=playtest.title), 201
 
 
@@ -84,8 +80,8 @@ def add_round(playtest_id: int):
     body = _json_body()
     playbook_id = body.get("playbook_id")
     paired = body.get("paired_playbook_id")
-    round_ = live.add_round(
-        _get(Playtest, playtest_id),
+    round_ = facilitation.add_round(
+        db.get_or_404(Playtest, playtest_id, description=_("Not found.")),
         body.get("label") if isinstance(body.get("label"), str) else "",
         playbook_id if isinstance(playbook_id, int) else 0,
         paired_playbook_id=paired if isinstance(paired, int) else None,
@@ -98,8 +94,9 @@ def add_round(playtest_id: int):
 @staff_required(facilitator=True)
 def schedule_session(round_id: int):
     number = _json_body().get("number")
-    session, created = live.schedule_session(
-        _get(Round, round_id), number if type(number) is int else 0
+    session, created = facilitation.schedule_session(
+        db.get_or_404(Round, round_id, description=_("Not found.")),
+        number if type(number) is int else 0,
     )
     return jsonify(id=session.id, number=session.number, join_code=session.join_code), (
         201 if created else 200
@@ -108,88 +105,31 @@ def schedule_session(round_id: int):
 
 @bp.get("/sessions/<int:session_id>/state")
 def session_state(session_id: int):
-    session = _get(Session, session_id)
+    session = db.get_or_404(Session, session_id, description=_("Not found."))
     user = current_staff()
     if user is not None:
-        return jsonify(state(session, live.staff_viewer(user, session.id)))
+        return jsonify(state(session, facilitation.staff_viewer(user, session.id)))
     attendance = current_participant()
     if attendance is None or attendance.session_id != session.id:
         raise ActionError(ErrorCode.FORBIDDEN, _("Send this session's participant token."))
-    return jsonify(state(session, live.participant_viewer(attendance), attendance))
+    return jsonify(state(session, facilitation.participant_viewer(attendance), attendance))
 
 
 # --- summary and exports (DESIGN.md §7) ------------------------------------------------------
 
 
-def _ordered_json(data: object, status: int = 200, filename: str | None = None):
-    """JSON in the order it was built (lanes in playbook order); NaN is refused, never sent."""
-    from flask import Response
-
-    from playtest.summary.services import to_json
-
-    response = Response(
-        data if isinstance(data, str) else to_json(data), status=status, mimetype="application/json"
-    )
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _export_table() -> str | None:
-    from playtest.summary.export import TABLES
-
-    table = request.args.get("table")
-    if table is not None and table not in TABLES:
-        raise ActionError(
-            ErrorCode.INVALID,
-            _("Unknown table. Choose one of: %(tables)s.", tables=", ".join(TABLES)),
-        )
-    return table
-
-
 @bp.get("/playtests/<int:playtest_id>/summary")
 @staff_required()
 def playtest_summary(playtest_id: int):
-    from playtest.summary.services import playtest_summary_json
-
     text = playtest_summary_json(playtest_id)
     if text is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
-    return _ordered_json(text)
+    # The text was built in order (lanes in playbook order); NaN is refused, never sent.
+    return Response(text, mimetype="application/json")
 
 
-@bp.get("/playtests/<int:playtest_id>/export.json")
+@bp.get("/playtests/<int:playtest_id>/export.<any(csv, json):fmt>")
 @staff_required()
-def export_json(playtest_id: int):
-    """All tables as {"playtest", "tables": {name: records}}, or one table's records."""
-    from playtest.summary import export
-
-    table = _export_table()
-    data = export.export_json(playtest_id, table)
-    if data is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
-    return _ordered_json(data, filename=export.json_filename(playtest_id, table))
-
-
-@bp.get("/playtests/<int:playtest_id>/export.csv")
-@staff_required()
-def export_csv(playtest_id: int):
-    """One table as CSV; `table` is required (a CSV holds one table), else 422 naming them."""
-    from flask import Response
-
-    from playtest.summary import export
-
-    table = _export_table()
-    if table is None:
-        raise ActionError(
-            ErrorCode.INVALID,
-            _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)),
-        )
-    text = export.export_csv(playtest_id, table)
-    if text is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{export.csv_filename(playtest_id, table)}"'
-    )
-    return response
+def export_file(playtest_id: int, fmt: str):
+    """One table as CSV (`table` required), or JSON: every table, or one (summary.routes)."""
+    return download(playtest_id, fmt)

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from playtest.auth.forms import LoginForm
 from playtest.auth.services import authenticate
-from playtest.extensions import db, limiter, login_manager
-from playtest.models import User
+from playtest.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
-
-
 def _login_limit() -> str:
-    from flask import current_app
-
     return current_app.config["RATELIMIT_LOGIN"]
 
 

@@ -6,23 +6,30 @@ import secrets
 
 import sqlalchemy as sa
 
+from playtest import config
+from playtest.enums import AccountRole
 from playtest.extensions import db
-from playtest.facilitation.clock import utcnow
 from playtest.models import ApiToken, User, hash_token
+from playtest.timeutil import utcnow
 
-ROLES = ("facilitator", "observer")
+ROLES = tuple(AccountRole)
+
+
+def user_by_id(user_id: str) -> User | None:
+    """The account a login cookie names (Flask-Login's user loader, set by create_app)."""
+    return db.session.get(User, int(user_id))
 
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, password: str, role: str = "facilitator") -> User:
+def create_user(email: str, password: str, role: str = AccountRole.FACILITATOR) -> User:
     """Create an account, or reset the password and role of an existing one."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise ValueError("the password must be at least 8 characters")
+    if len(password) < config.PASSWORD_MIN_CHARS:
+        raise ValueError(f"the password must be at least {config.PASSWORD_MIN_CHARS} characters")
     user = find_user(email) or User(email=email.strip().lower())
     user.role = role
     user.set_password(password)

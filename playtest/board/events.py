@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from playtest.board import services as board
 from playtest.extensions import db
-from playtest.facilitation.services import Viewer
 from playtest.models import Session
-from playtest.realtime import deliver, emit_to, live_event
+from playtest.realtime import Viewer, deliver, emit_to, live_event, session_room
 
 
 def _session(viewer: Viewer) -> Session:
@@ -62,7 +61,7 @@ def group(viewer: Viewer, payload: dict) -> dict:
 def mode(viewer: Viewer, payload: dict) -> dict:
     session, cards = board.set_mode(viewer, payload.get("mode"))
     body = board.mode_payload(session, cards)
-    emit_to("board:mode", body, board.session_room(session.id))
+    emit_to("board:mode", body, session_room(session.id))
     return body
 
 
@@ -70,5 +69,5 @@ def mode(viewer: Viewer, payload: dict) -> dict:
 def reveal(viewer: Viewer, payload: dict) -> dict:
     session, cards = board.reveal(viewer, payload.get("lane"))
     body = board.mode_payload(session, cards)
-    emit_to("board:mode", body, board.session_room(session.id))
+    emit_to("board:mode", body, session_room(session.id))
     return {"mode": body["mode"], "revealed_lanes": body["revealed_lanes"]}

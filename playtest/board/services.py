@@ -13,43 +13,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.enums import Anonymity, BoardMode, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
-from playtest.facilitation.clock import iso_ms, utcnow
-from playtest.facilitation.services import (
-    Viewer,
-    audit,
-    require,
-    require_open,
-    session_document,
-)
-from playtest.i18n import canonical_lane
+from playtest.guards import audit, require, require_client_id, require_open
 from playtest.models import Attendance, Reflection, ReflectionGroup, Session, Vote
+from playtest.playbooks.documents import canonical_lane, session_document
+from playtest.realtime import Delivery, Viewer, attendance_room, session_room, staff_room
 from playtest.security import looks_personal, take_post_allowance
+from playtest.timeutil import iso_ms, utcnow
 
-BOARD_MODES = ("open", "private")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One socket emit: an event name, a room and the payload for everyone in it."""
-
-    event: str
-    room: str
-    payload: dict
-
-
-def session_room(session_id: int) -> str:
-    return f"session:{session_id}"
-
-
-def staff_room(session_id: int) -> str:
-    return f"session:{session_id}:staff"
-
-
-def attendance_room(attendance_id: int) -> str:
-    return f"attendance:{attendance_id}"
-
+_BOARD_MODES = tuple(BoardMode)
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -151,7 +125,7 @@ def author_view(card: Reflection) -> dict:
 
 def lane_visible(session: Session, lane: str) -> bool:
     """In private mode participants see others' cards only in revealed lanes."""
-    return session.board_mode == "open" or lane in (session.revealed_lanes or [])
+    return session.board_mode == BoardMode.OPEN or lane in (session.revealed_lanes or [])
 
 
 def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
@@ -230,12 +204,6 @@ def _clean_text(text: object) -> str:
     return text
 
 
-def _client_id(value: object) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64:
-        raise ActionError(ErrorCode.INVALID, _("Every action needs a client_id (a UUID)."))
-    return value
-
-
 def _own_card(viewer: Viewer, card_id: object) -> Reflection:
     card = _card_in_session(viewer, card_id)
     if card.participant_id != viewer.participant_id:
@@ -261,12 +229,6 @@ class Posted:
     deliveries: list[Delivery]
 
 
-def add_reflection(viewer: Viewer, payload: dict) -> tuple[Reflection, bool]:
-    """Post a card exactly once per client_id; a resend returns the original card."""
-    posted = post_reflection(viewer, payload)
-    return posted.card, posted.created
-
-
 def post_reflection(viewer: Viewer, payload: dict) -> Posted:
     """Post a card exactly once per client_id, with the payloads to send once it is saved.
 
@@ -276,8 +238,8 @@ def post_reflection(viewer: Viewer, payload: dict) -> Posted:
     read back after committing; the caller sends them only after this returns, i.e. once
     the card is saved.
     """
-    require(viewer, "participant")
-    client_id = _client_id(payload.get("client_id"))
+    require(viewer, ViewerKind.PARTICIPANT)
+    client_id = require_client_id(payload.get("client_id"))
     row = db.session.execute(
         _POSTING_CONTEXT,
         {
@@ -340,9 +302,9 @@ def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -
     anonymous = payload.get("anonymous", False)
     if not isinstance(anonymous, bool):
         raise ActionError(ErrorCode.INVALID, _("anonymous must be true or false."))
-    if document["anonymity"] == "always":
+    if document["anonymity"] == Anonymity.ALWAYS:
         anonymous = True
-    elif document["anonymity"] == "off" and anonymous:
+    elif document["anonymity"] == Anonymity.OFF and anonymous:
         raise ActionError(ErrorCode.INVALID, _("Cards in this playtest are always named."))
     return Reflection(
         session_id=session.id,
@@ -357,7 +319,7 @@ def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -
 
 
 def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
-    require(viewer, "participant")
+    require(viewer, ViewerKind.PARTICIPANT)
     _session_for_write(viewer)
     card = _own_card(viewer, card_id)
     if card.hidden:
@@ -371,7 +333,7 @@ def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection
 
 def delete_reflection(viewer: Viewer, card_id: object) -> Reflection:
     """Delete an own card (idempotent: deleting it again answers ok); its votes are returned."""
-    require(viewer, "participant")
+    require(viewer, ViewerKind.PARTICIPANT)
     _session_for_write(viewer)
     card = db.session.get(Reflection, card_id) if isinstance(card_id, int) else None
     if card is None or card.session_id != viewer.session_id:
@@ -389,7 +351,7 @@ def delete_reflection(viewer: Viewer, card_id: object) -> Reflection:
 
 def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
     """Vote for a card or take the vote back; capped by the playbook's Votes per session."""
-    require(viewer, "participant")
+    require(viewer, ViewerKind.PARTICIPANT)
     if not isinstance(on, bool):
         raise ActionError(ErrorCode.INVALID, _("on must be true or false."))
     session = _session_for_write(viewer)
@@ -420,7 +382,7 @@ def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
 
 def hide(viewer: Viewer, card_id: object, hidden: object) -> Reflection:
     """Moderation: a hidden card leaves every participant screen but stays in the record."""
-    require(viewer, "facilitator")
+    require(viewer, ViewerKind.FACILITATOR)
     if not isinstance(hidden, bool):
         raise ActionError(ErrorCode.INVALID, _("hidden must be true or false."))
     card = _card_in_session(viewer, card_id)
@@ -433,11 +395,14 @@ def hide(viewer: Viewer, card_id: object, hidden: object) -> Reflection:
 
 def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
     """Merge cards into a named theme; an empty title takes them out of any group."""
-    require(viewer, "facilitator")
-    if not isinstance(ids, list) or not ids or len(ids) > 200:
+    require(viewer, ViewerKind.FACILITATOR)
+    if not isinstance(ids, list) or not ids or len(ids) > config.GROUP_MAX_CARDS:
         raise ActionError(ErrorCode.INVALID, _("Choose the cards to group."))
-    if title is not None and (not isinstance(title, str) or len(title) > 200):
-        raise ActionError(ErrorCode.INVALID, _("Group titles can be up to 200 characters."))
+    longest = config.GROUP_TITLE_MAX_CHARS
+    if title is not None and (not isinstance(title, str) or len(title) > longest):
+        raise ActionError(
+            ErrorCode.INVALID, _("Group titles can be up to %(n)d characters.", n=longest)
+        )
     cards = [_card_in_session(viewer, card_id) for card_id in dict.fromkeys(ids)]
     theme = None
     if title and title.strip():
@@ -453,14 +418,14 @@ def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
 
 def set_mode(viewer: Viewer, mode: object) -> tuple[Session, list[Reflection]]:
     """Switch open/private; returns the cards that opening the board makes visible to all."""
-    require(viewer, "facilitator")
-    if mode not in BOARD_MODES:
+    require(viewer, ViewerKind.FACILITATOR)
+    if mode not in _BOARD_MODES:
         raise ActionError(ErrorCode.INVALID, _("Board mode is open or private."))
     session = _session_for_write(viewer)
     newly_visible: list[Reflection] = []
-    if mode == "open" and session.board_mode == "private":
+    if mode == BoardMode.OPEN and session.board_mode == BoardMode.PRIVATE:
         newly_visible = _shown_cards(session, exclude_lanes=session.revealed_lanes or [])
-    if mode == "private" and session.board_mode != "private":
+    if mode == BoardMode.PRIVATE and session.board_mode != BoardMode.PRIVATE:
         session.revealed_lanes = []
     session.board_mode = mode
     audit(viewer, "board:mode", f"session:{session.id}", {"mode": mode})
@@ -486,7 +451,7 @@ def _shown_cards(
 
 def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
     """Show one lane's cards to everyone in private mode; returns the newly visible cards."""
-    require(viewer, "facilitator")
+    require(viewer, ViewerKind.FACILITATOR)
     session = _session_for_write(viewer)
     lane = canonical_lane(session, lane)  # either language's name for it
     if lane is None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from playtest.board.services import session_room, staff_room
 from playtest.cases import services as cases
 from playtest.extensions import db
-from playtest.facilitation.services import Viewer
 from playtest.models import Session
-from playtest.realtime import emit_to, live_event
+from playtest.realtime import Viewer, emit_to, live_event, session_room, staff_room
 
 
 def _announce(viewer: Viewer, case) -> dict:

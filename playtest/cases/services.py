@@ -11,22 +11,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.enums import CaseCorrection, CaseEventKind, CaseStatus, RatingPhase, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
-from playtest.facilitation.clock import iso_ms, utcnow
-from playtest.facilitation.services import (
-    Viewer,
-    audit,
-    require,
-    require_open,
-    session_document,
-)
-from playtest.i18n import canonical_role, role_label
+from playtest.guards import audit, require, require_client_id, require_open
 from playtest.models import Attendance, Case, CaseEvent, Rating, Session
+from playtest.playbooks.documents import canonical_role, role_label, session_document
+from playtest.realtime import Viewer
 from playtest.security import looks_personal, take_post_allowance
+from playtest.timeutil import iso_ms, utcnow
 
-PHASES = ("before", "after")
-CASE_ACTIONS_PER_MINUTE = 60
+PHASES = tuple(RatingPhase)
 
 
 def _session(viewer: Viewer) -> Session:
@@ -52,14 +47,8 @@ def _text(value: object, limit: int, what: str, required: bool = False) -> str |
     return value
 
 
-def _client_id(value: object) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64:
-        raise ActionError(ErrorCode.INVALID, _("Every action needs a client_id (a UUID)."))
-    return value
-
-
 def _throttle(viewer: Viewer) -> None:
-    if not take_post_allowance(viewer.participant_id, CASE_ACTIONS_PER_MINUTE):
+    if not take_post_allowance(viewer.participant_id, config.CASE_ACTIONS_PER_MINUTE):
         raise ActionError(ErrorCode.RATE_LIMITED, _("Too many actions at once. Wait a moment."))
 
 
@@ -78,24 +67,24 @@ def _replayed_event(viewer: Viewer, client_id: str) -> CaseEvent | None:
     )
 
 
+# The participants' events a case's state is replayed from (corrections only remove them).
+_WORK = (CaseEventKind.OPENED, CaseEventKind.HANDOFF, CaseEventKind.ANSWERED)
+
+
 def replay(case: Case) -> None:
     """Derive the case's state from its event log, corrections removed."""
     corrected = {e.corrects_id for e in case.events if e.corrects_id}
-    live = [
-        e
-        for e in case.events
-        if e.id not in corrected and e.kind in ("opened", "handoff", "answered")
-    ]
-    case.status, case.handoffs = "open", 0
+    standing = [e for e in case.events if e.id not in corrected and e.kind in _WORK]
+    case.status, case.handoffs = CaseStatus.OPEN, 0
     case.answered_at = case.answered_session_id = case.outcome = None
-    for event in live:
-        if event.kind == "opened":
+    for event in standing:
+        if event.kind == CaseEventKind.OPENED:
             case.holder_role = event.to_role or case.holder_role
-        elif event.kind == "handoff":
+        elif event.kind == CaseEventKind.HANDOFF:
             case.handoffs += 1
             case.holder_role = event.to_role
-        elif event.kind == "answered":
-            case.status = "answered"
+        elif event.kind == CaseEventKind.ANSWERED:
+            case.status = CaseStatus.ANSWERED
             case.answered_at = event.at
             case.answered_session_id = event.session_id
             case.outcome = event.note
@@ -126,8 +115,8 @@ def _commit_once(viewer: Viewer, client_id: str, case: Case | None) -> Case:
 
 def _already_done(viewer: Viewer, payload: dict) -> tuple[str, Case | None]:
     """The action's client_id, and the case if this client_id was already applied (a resend)."""
-    require(viewer, "participant")
-    client_id = _client_id(payload.get("client_id"))
+    require(viewer, ViewerKind.PARTICIPANT)
+    client_id = require_client_id(payload.get("client_id"))
     event = _replayed_event(viewer, client_id)
     return client_id, (event.case if event is not None else None)
 
@@ -136,7 +125,7 @@ def _open_case_here(viewer: Viewer, payload: dict) -> tuple[Session, Case]:
     """This session and the still-open case of its round that the payload names."""
     session = _session(viewer)
     case = _case_in_round(session, payload.get("case_id"))
-    if case.status == "answered":
+    if case.status == CaseStatus.ANSWERED:
         raise ActionError(ErrorCode.INVALID, _("That case is already answered."))
     return session, case
 
@@ -175,7 +164,13 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     db.session.add(case)
     db.session.flush()
     opened = _record(
-        viewer, session, case, client_id, kind="opened", to_role=viewer.role, at=case.opened_at
+        viewer,
+        session,
+        case,
+        client_id,
+        kind=CaseEventKind.OPENED,
+        to_role=viewer.role,
+        at=case.opened_at,
     )
     return opened, True
 
@@ -193,13 +188,13 @@ def handoff(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
             ErrorCode.INVALID,
             _("That case is already with %(role)s.", role=role_label(session, to_role)),
         )
-    reason = _text(payload.get("reason"), config.HANDOFF_REASON_MAX_CHARS, _("reason"))
+    reason = _text(payload.get("reason"), config.REASON_MAX_CHARS, _("reason"))
     changed = _record(
         viewer,
         session,
         case,
         client_id,
-        kind="handoff",
+        kind=CaseEventKind.HANDOFF,
         from_role=case.holder_role,
         to_role=to_role,
         note=reason,
@@ -214,17 +209,27 @@ def answer(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     session, case = _open_case_here(viewer, payload)
     outcome = _text(payload.get("outcome"), config.OUTCOME_MAX_CHARS, _("outcome"))
     changed = _record(
-        viewer, session, case, client_id, kind="answered", from_role=case.holder_role, note=outcome
+        viewer,
+        session,
+        case,
+        client_id,
+        kind=CaseEventKind.ANSWERED,
+        from_role=case.holder_role,
+        note=outcome,
     )
     return changed, True
 
 
-CORRECTIONS = {"undo_handoff": ("handoff", "handoff_undone"), "reopen": ("answered", "reopened")}
+# A correction -> (the kind of event it undoes, the kind of event it appends).
+CORRECTIONS = {
+    CaseCorrection.UNDO_HANDOFF: (CaseEventKind.HANDOFF, CaseEventKind.HANDOFF_UNDONE),
+    CaseCorrection.REOPEN: (CaseEventKind.ANSWERED, CaseEventKind.REOPENED),
+}
 
 
 def correct(viewer: Viewer, payload: dict) -> Case:
     """A facilitator undoes the latest handoff or reopens an answered case; both are audited."""
-    require(viewer, "facilitator")
+    require(viewer, ViewerKind.FACILITATOR)
     session = _session(viewer)
     case = _case_in_round(session, payload.get("case_id"))
     action = payload.get("action")
@@ -241,7 +246,7 @@ def correct(viewer: Viewer, payload: dict) -> Case:
         kind=kind,
         user_id=viewer.user_id,
         corrects_id=targets[-1].id,
-        note=_text(payload.get("note"), 500, _("note")),
+        note=_text(payload.get("note"), config.NOTE_MAX_CHARS, _("note")),
     )
     audit(viewer, "case:" + action, f"case:{case.id}", {"corrects": targets[-1].id})
     db.session.commit()
@@ -287,7 +292,7 @@ def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
             Case.round_id == session.round_id,
             sa.or_(
                 Case.session_id == session.id,
-                Case.status == "open",
+                Case.status == CaseStatus.OPEN,
                 Case.answered_session_id == session.id,
             ),
         )
@@ -302,7 +307,7 @@ def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
 
 def submit_ratings(viewer: Viewer, payload: dict) -> dict:
     """Record or change before/after answers; returns all their answers for the phase."""
-    require(viewer, "participant")
+    require(viewer, ViewerKind.PARTICIPANT)
     session = _session(viewer)
     phase = payload.get("phase")
     if phase not in PHASES:
@@ -319,7 +324,14 @@ def submit_ratings(viewer: Viewer, payload: dict) -> dict:
         if index is None or index >= len(questions):
             raise ActionError(ErrorCode.INVALID, _("There is no question %(q)s.", q=str(key)[:10]))
         if type(value) is not int or not config.LIKERT_MIN <= value <= config.LIKERT_MAX:
-            raise ActionError(ErrorCode.INVALID, _("Answers are from 1 to 5."))
+            raise ActionError(
+                ErrorCode.INVALID,
+                _(
+                    "Answers are from %(min)d to %(max)d.",
+                    min=config.LIKERT_MIN,
+                    max=config.LIKERT_MAX,
+                ),
+            )
         clean[index] = value
     existing = {
         r.question_index: r
@@ -364,7 +376,7 @@ def my_ratings(session: Session, participant_id: int) -> dict:
 
 
 def close_ratings(viewer: Viewer, phase: object, closed: object) -> Session:
-    require(viewer, "facilitator")
+    require(viewer, ViewerKind.FACILITATOR)
     session = _session(viewer)
     if phase not in PHASES or not isinstance(closed, bool):
         raise ActionError(ErrorCode.INVALID, _("Give a phase (before or after) and closed."))
@@ -388,8 +400,8 @@ def rating_progress(session: Session) -> dict:
         sa.select(sa.func.count(Attendance.id)).where(Attendance.session_id == session.id)
     )
     return {
-        "before": counts.get("before", 0),
-        "after": counts.get("after", 0),
+        "before": counts.get(RatingPhase.BEFORE, 0),
+        "after": counts.get(RatingPhase.AFTER, 0),
         "participants": joined or 0,
         "closed_phases": list(session.closed_phases or []),
     }

@@ -10,46 +10,51 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 
-STATUSES = ("not_started", "running", "paused", "finished")
-ACTIONS = ("start", "pause", "resume", "next", "previous", "extend", "finish")
-EXTEND_MIN_MINUTES = 1
-EXTEND_MAX_MINUTES = 120
+from playtest import config
+from playtest.enums import ClockAction, SessionStatus
+from playtest.timeutil import iso_ms, require_aware
 
+_STATUSES = tuple(SessionStatus)
+_ACTIONS = tuple(ClockAction)
 # Statuses in which a segment run is open (it has a start and no end yet).
-_STARTED = ("running", "paused")
+_STARTED = (SessionStatus.RUNNING, SessionStatus.PAUSED)
+
+
+class ClockRefusal(StrEnum):
+    """Why a timer action cannot happen now; the service words it in the facilitator's language."""
+
+    UNKNOWN_ACTION = "unknown_action"  # params: action, actions
+    FINISHED = "finished"
+    NO_SEGMENTS = "no_segments"
+    NO_SUCH_SEGMENT = "no_such_segment"  # params: number
+    ALREADY_RUNNING = "already_running"
+    PAUSED_USE_RESUME = "paused_use_resume"
+    NOT_STARTED_USE_START = "not_started_use_start"
+    ALREADY_PAUSED = "already_paused"
+    LAST_SEGMENT = "last_segment"
+    FIRST_SEGMENT = "first_segment"
+    MINUTES_MISSING = "minutes_missing"  # params (these three): min, max
+    MINUTES_NOT_A_NUMBER = "minutes_not_a_number"
+    MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
 
 
 class ClockError(ValueError):
-    """A timer action that cannot happen now; the message is shown to the facilitator."""
+    """A timer action that cannot happen now: `code` says why, `params` fill in the message."""
 
-
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
-def _require_aware(dt: datetime, name: str) -> None:
-    # A naive datetime here is a programming error (the models hand back aware UTC),
-    # so it is a plain ValueError, not a ClockError shown to a facilitator.
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime, got {dt!r}")
-
-
-def iso_ms(dt: datetime | None) -> str | None:
-    """Format an aware datetime as ISO-8601 UTC with milliseconds, e.g. 2026-11-23T15:04:05.123Z."""
-    if dt is None:
-        return None
-    _require_aware(dt, "dt")
-    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    def __init__(self, code: ClockRefusal, **params: object) -> None:
+        super().__init__(f"{code}: {params}" if params else str(code))
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
 class Clock:
     """The stored state of a session's clock; change it only through `control`."""
 
-    status: str = "not_started"
+    status: str = SessionStatus.NOT_STARTED
     segment_index: int = 0
     segment_started_at: datetime | None = None
     paused_at: datetime | None = None
@@ -57,18 +62,18 @@ class Clock:
     extension_s: float = 0.0  # extra time granted to the current segment
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
+        if self.status not in _STATUSES:
             raise ValueError(f"unknown clock status {self.status!r}")
         if self.segment_index < 0:
             raise ValueError("segment_index cannot be negative")
         if self.status in _STARTED and self.segment_started_at is None:
             raise ValueError(f"a {self.status} clock needs segment_started_at")
-        if self.status == "paused" and self.paused_at is None:
+        if self.status == SessionStatus.PAUSED and self.paused_at is None:
             raise ValueError("a paused clock needs paused_at")
         for name in ("segment_started_at", "paused_at"):
             value = getattr(self, name)
             if value is not None:
-                _require_aware(value, name)
+                require_aware(value, name)
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,14 @@ class RunChange:
 
 def _planned(planned_s: Sequence[float], index: int) -> float:
     if not 0 <= index < len(planned_s):
-        raise ClockError(f"This agenda has no segment {index + 1}.")
+        raise ClockError(ClockRefusal.NO_SUCH_SEGMENT, number=index + 1)
     return float(planned_s[index])
 
 
 def run_paused_s(clock: Clock, now: datetime) -> float:
     """Total pause inside the current run at `now`, counting a pause that is still open."""
-    _require_aware(now, "now")
-    if clock.status != "paused":
+    require_aware(now, "now")
+    if clock.status != SessionStatus.PAUSED:
         return clock.paused_s
     # If `now` is earlier than paused_at (clocks of two servers disagree) the open pause
     # counts as zero rather than giving time back.
@@ -100,17 +105,17 @@ def run_paused_s(clock: Clock, now: datetime) -> float:
 
 def _elapsed_s(clock: Clock, now: datetime) -> float:
     """Running time of the current run, pauses excluded; frozen while paused."""
-    stop = clock.paused_at if clock.status == "paused" else now
+    stop = clock.paused_at if clock.status == SessionStatus.PAUSED else now
     return (stop - clock.segment_started_at).total_seconds() - clock.paused_s
 
 
 def remaining_s(clock: Clock, planned_s: Sequence[float], now: datetime) -> float | None:
     """Seconds left in the current segment (negative in overtime); None once finished."""
-    _require_aware(now, "now")
-    if clock.status == "finished":
+    require_aware(now, "now")
+    if clock.status == SessionStatus.FINISHED:
         return None
     budget = _planned(planned_s, clock.segment_index) + clock.extension_s
-    if clock.status == "not_started":
+    if clock.status == SessionStatus.NOT_STARTED:
         return budget
     return budget - _elapsed_s(clock, now)
 
@@ -120,23 +125,40 @@ def ends_at(clock: Clock, planned_s: Sequence[float], now: datetime) -> datetime
 
     While paused the countdown is frozen, so the answer is `now` + the frozen remaining time.
     """
-    _require_aware(now, "now")
-    if clock.status == "running":
+    require_aware(now, "now")
+    if clock.status == SessionStatus.RUNNING:
         budget = _planned(planned_s, clock.segment_index) + clock.extension_s + clock.paused_s
         return clock.segment_started_at + timedelta(seconds=budget)
-    if clock.status == "paused":
+    if clock.status == SessionStatus.PAUSED:
         return now + timedelta(seconds=remaining_s(clock, planned_s, now))
     return None
 
 
+def run_s(clock: Clock, now: datetime) -> float | None:
+    """Running seconds of the open run at `now`, pauses excluded; None when no run is open."""
+    require_aware(now, "now")
+    if clock.status not in _STARTED:
+        return None
+    return max(0.0, _elapsed_s(clock, now))
+
+
 def timer_payload(clock: Clock, planned_s: Sequence[float], now: datetime) -> dict:
-    """The `timer` event / `state.timer` object clients count down from (DESIGN.md §5)."""
+    """The `timer` event / `state.timer` object clients count down from (DESIGN.md §5).
+
+    Beyond §5: `actions` (what a facilitator may press now, in ClockAction order), and the
+    open run of the current segment: `run_started_at` and `run_s`, its running seconds at
+    `server_now` (pauses excluded), which clients count up from while it runs, as they count
+    `remaining_s` down. Both are null when no run is open.
+    """
     return {
         "segment_index": clock.segment_index,
         "status": clock.status,
         "ends_at": iso_ms(ends_at(clock, planned_s, now)),
         "server_now": iso_ms(now),
         "remaining_s": remaining_s(clock, planned_s, now),
+        "actions": allowed_actions(clock, planned_s),
+        "run_started_at": iso_ms(clock.segment_started_at) if clock.status in _STARTED else None,
+        "run_s": run_s(clock, now),
     }
 
 
@@ -149,17 +171,17 @@ def actual_minutes(
 
 
 def _minutes_to_add(minutes: float | str | None) -> float:
-    limits = f"{EXTEND_MIN_MINUTES} to {EXTEND_MAX_MINUTES}"
+    limits = {"min": config.EXTEND_MIN_MINUTES, "max": config.EXTEND_MAX_MINUTES}
     if minutes is None:
-        raise ClockError(f"Say how many minutes to add ({limits}).")
+        raise ClockError(ClockRefusal.MINUTES_MISSING, **limits)
     if isinstance(minutes, bool):
-        raise ClockError(f"Minutes to add must be a number from {limits}.")
+        raise ClockError(ClockRefusal.MINUTES_NOT_A_NUMBER, **limits)
     try:
         value = float(minutes)
     except (TypeError, ValueError):
-        raise ClockError(f"Minutes to add must be a number from {limits}.") from None
-    if not math.isfinite(value) or not EXTEND_MIN_MINUTES <= value <= EXTEND_MAX_MINUTES:
-        raise ClockError(f"You can add {limits} minutes at a time.")
+        raise ClockError(ClockRefusal.MINUTES_NOT_A_NUMBER, **limits) from None
+    if not math.isfinite(value) or not limits["min"] <= value <= limits["max"]:
+        raise ClockError(ClockRefusal.MINUTES_OUT_OF_RANGE, **limits)
     return value
 
 
@@ -179,9 +201,57 @@ def _end_run(clock: Clock, now: datetime) -> list[RunChange]:
 
 def _start_run(index: int, now: datetime, extension_s: float = 0.0) -> tuple[Clock, RunChange]:
     clock = Clock(
-        status="running", segment_index=index, segment_started_at=now, extension_s=extension_s
+        status=SessionStatus.RUNNING,
+        segment_index=index,
+        segment_started_at=now,
+        extension_s=extension_s,
     )
     return clock, RunChange(kind="start", segment_index=index, at=now)
+
+
+def refusal(clock: Clock, action: object, planned_s: Sequence[float]) -> ClockError | None:
+    """Why `action` cannot happen now, or None when it can (an extension's minutes aside).
+
+    The one statement of the clock's rules: `control` refuses with it, and `allowed_actions`
+    (what the console offers) is every action it lets through.
+    """
+    if action not in _ACTIONS:
+        return ClockError(
+            ClockRefusal.UNKNOWN_ACTION, action=str(action), actions=", ".join(ClockAction)
+        )
+    if clock.status == SessionStatus.FINISHED:
+        return ClockError(ClockRefusal.FINISHED)
+    if action == ClockAction.FINISH:
+        return None  # allowed from any other status, before the start too; needs no agenda
+    if not planned_s:
+        return ClockError(ClockRefusal.NO_SEGMENTS)
+    try:
+        _planned(planned_s, clock.segment_index)
+    except ClockError as error:
+        return error
+    status = clock.status
+    if action == ClockAction.START:
+        if status == SessionStatus.RUNNING:
+            return ClockError(ClockRefusal.ALREADY_RUNNING)
+        if status == SessionStatus.PAUSED:
+            return ClockError(ClockRefusal.PAUSED_USE_RESUME)
+    elif action in (ClockAction.PAUSE, ClockAction.RESUME):
+        if status == SessionStatus.NOT_STARTED:
+            return ClockError(ClockRefusal.NOT_STARTED_USE_START)
+        if action == ClockAction.PAUSE and status == SessionStatus.PAUSED:
+            return ClockError(ClockRefusal.ALREADY_PAUSED)
+        if action == ClockAction.RESUME and status == SessionStatus.RUNNING:
+            return ClockError(ClockRefusal.ALREADY_RUNNING)
+    elif action == ClockAction.NEXT and clock.segment_index + 1 >= len(planned_s):
+        return ClockError(ClockRefusal.LAST_SEGMENT)
+    elif action == ClockAction.PREVIOUS and clock.segment_index == 0:
+        return ClockError(ClockRefusal.FIRST_SEGMENT)
+    return None
+
+
+def allowed_actions(clock: Clock, planned_s: Sequence[float]) -> list[str]:
+    """The actions a facilitator may press now, in ClockAction order."""
+    return [action.value for action in ClockAction if refusal(clock, action, planned_s) is None]
 
 
 def control(
@@ -193,66 +263,40 @@ def control(
 ) -> tuple[Clock, list[RunChange]]:
     """Apply a facilitator's timer action; return the new clock and the segment_runs changes.
 
-    Raises ClockError, with a message for the facilitator, when the action cannot happen now.
+    Raises ClockError, with a code the service words for the facilitator, when the action
+    cannot happen now.
     """
-    _require_aware(now, "now")
-    if action not in ACTIONS:
-        raise ClockError(f'Unknown timer action "{action}". Use one of: {", ".join(ACTIONS)}.')
-    if clock.status == "finished":
-        raise ClockError("This session is finished; its clock can no longer change.")
+    require_aware(now, "now")
+    error = refusal(clock, action, planned_s)
+    if error is not None:
+        raise error
     index = clock.segment_index
-    if action == "finish":
-        # Allowed from any other status, before the start too; needs no agenda.
-        return Clock(status="finished", segment_index=index), _end_run(clock, now)
-    if not planned_s:
-        raise ClockError("This session's agenda has no segments.")
-    _planned(planned_s, index)
-
-    if action == "start":
-        if clock.status == "running":
-            raise ClockError("The clock is already running.")
-        if clock.status == "paused":
-            raise ClockError("The clock is paused — use resume to carry on.")
+    if action == ClockAction.FINISH:
+        return Clock(status=SessionStatus.FINISHED, segment_index=index), _end_run(clock, now)
+    if action == ClockAction.START:
         # Time added before the start belongs to the first segment's run.
         started, change = _start_run(index, now, clock.extension_s)
         return started, [change]
-
-    if action == "pause":
-        if clock.status == "not_started":
-            raise ClockError("The session has not started yet — use start.")
-        if clock.status == "paused":
-            raise ClockError("The clock is already paused.")
+    if action == ClockAction.PAUSE:
         return Clock(
-            status="paused",
+            status=SessionStatus.PAUSED,
             segment_index=index,
             segment_started_at=clock.segment_started_at,
             paused_at=now,
             paused_s=clock.paused_s,
             extension_s=clock.extension_s,
         ), []
-
-    if action == "resume":
-        if clock.status == "not_started":
-            raise ClockError("The session has not started yet — use start.")
-        if clock.status == "running":
-            raise ClockError("The clock is already running.")
+    if action == ClockAction.RESUME:
         return Clock(
-            status="running",
+            status=SessionStatus.RUNNING,
             segment_index=index,
             segment_started_at=clock.segment_started_at,
             paused_s=run_paused_s(clock, now),
             extension_s=clock.extension_s,
         ), []
-
-    if action in ("next", "previous"):
-        target = index + 1 if action == "next" else index - 1
-        if target >= len(planned_s):
-            raise ClockError("This is the last segment — use finish to end the session.")
-        if target < 0:
-            raise ClockError("This is the first segment; there is no segment before it.")
-        started, change = _start_run(target, now)
+    if action in (ClockAction.NEXT, ClockAction.PREVIOUS):
+        started, change = _start_run(index + 1 if action == ClockAction.NEXT else index - 1, now)
         return started, [*_end_run(clock, now), change]
-
     added_s = _minutes_to_add(minutes) * 60.0  # extend
     return Clock(
         status=clock.status,

@@ -1,4 +1,5 @@
-"""`/live` connect and disconnect, presence announcements, and the facilitator's timer controls."""
+"""`/live` connect and disconnect, presence (announcements and the heartbeat), and the
+facilitator's timer controls."""
 
 from __future__ import annotations
 
@@ -12,26 +13,29 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from playtest import config
 from playtest.auth.services import user_for_api_token
-from playtest.board.services import Delivery, attendance_room, session_room, staff_room
 from playtest.extensions import db, socketio
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.facilitation.snapshot import presence_for, state
 from playtest.i18n import viewer_language
 from playtest.models import Attendance, Session
 from playtest.realtime import (
     NAMESPACE,
+    Delivery,
+    Viewer,
+    attendance_room,
     emit_to,
     forget,
     freeze_startup_heap,
     live_event,
     remember,
-    start_heartbeat,
+    session_room,
+    staff_room,
 )
 
 log = logging.getLogger(__name__)
 
 
-def _authenticate(auth: object) -> tuple[live.Viewer, Attendance | None, Session]:
+def _authenticate(auth: object) -> tuple[Viewer, Attendance | None, Session]:
     """Who is connecting, their attendance (participants only) and the session they look at.
 
     A participant token, a staff API token or cookie, or a view link; anything else is refused.
@@ -41,28 +45,28 @@ def _authenticate(auth: object) -> tuple[live.Viewer, Attendance | None, Session
     session_id = auth.get("session_id")
     if session_id is not None and not isinstance(session_id, int):
         raise ConnectionRefusedError("session_id must be a number")
-    attendance = live.attendance_for_token(token) if token else None
+    attendance = facilitation.attendance_for_token(token) if token else None
     if attendance is not None:
         if session_id is not None and session_id != attendance.session_id:
             raise ConnectionRefusedError("that token belongs to another session")
-        session = live.session_for_live(attendance.session_id)
-        return live.participant_viewer(attendance), attendance, session
-    session = live.session_for_live(session_id) if session_id is not None else None
+        session = facilitation.session_for_live(attendance.session_id)
+        return facilitation.participant_viewer(attendance), attendance, session
+    session = facilitation.session_for_live(session_id) if session_id is not None else None
     if session is None:
         raise ConnectionRefusedError("unknown session or token")
     if token:
         user = user_for_api_token(token)  # marks the token used: committed with the connection
         if user is None:
             raise ConnectionRefusedError("unknown token")
-        return live.staff_viewer(user, session_id), None, session
+        return facilitation.staff_viewer(user, session_id), None, session
     view_token = auth.get("view_token")
     if isinstance(view_token, str):
-        viewer = live.projector_viewer(session_id, view_token)
+        viewer = facilitation.projector_viewer(session_id, view_token)
         if viewer is None:
             raise ConnectionRefusedError("unknown view link")
         return viewer, None, session
     if current_user.is_authenticated:
-        return live.staff_viewer(current_user, session_id), None, session
+        return facilitation.staff_viewer(current_user, session_id), None, session
     raise ConnectionRefusedError("sign in or join the session first")
 
 
@@ -81,7 +85,7 @@ def on_connect(auth: object = None) -> None:
     # The socket is recorded after the snapshot's reads, in the same transaction, so the row
     # locks its INSERT takes last only until the commit below (and nothing read is expired
     # and read again), and before presence is counted, so the snapshot counts this socket.
-    live.connected(request.sid, viewer, current_app.config["WORKER_ID"])
+    facilitation.connected(request.sid, viewer, current_app.config["WORKER_ID"])
     snapshot["presence"] = presence_for(viewer, session.id)
     db.session.commit()
     start_heartbeat()
@@ -94,7 +98,7 @@ def on_connect(auth: object = None) -> None:
 @socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_reason: object) -> None:
     viewer = forget(request.sid)
-    session_id = live.disconnected(request.sid)
+    session_id = facilitation.disconnected(request.sid)
     if viewer is not None and viewer.is_participant and session_id is not None:
         presence_changed(session_id)
 
@@ -102,9 +106,33 @@ def on_disconnect(*_reason: object) -> None:
 # --- presence: announced once per burst of connects and disconnects -------------------------
 
 
+_heartbeat_started = False
+
+
+def start_heartbeat() -> None:
+    """Once per process: keep this worker's presence rows fresh while it lives."""
+    global _heartbeat_started
+    if _heartbeat_started or not current_app.config.get("PRESENCE_HEARTBEAT", True):
+        return
+    _heartbeat_started = True
+    app = current_app._get_current_object()
+    socketio.start_background_task(_heartbeat_loop, app)
+
+
+def _heartbeat_loop(app: Flask) -> None:
+    while True:
+        socketio.sleep(config.PRESENCE_HEARTBEAT_S)
+        with app.app_context():
+            try:
+                facilitation.heartbeat(app.config["WORKER_ID"])
+            except Exception:  # the database may be briefly away; try again next beat
+                db.session.rollback()
+                log.warning("presence heartbeat failed", exc_info=True)
+
+
 def presence_deliveries(session_id: int) -> list[Delivery]:
     """Counts to everyone (the projector shows them); names only to staff, sent last."""
-    presence = live.presence(session_id)
+    presence = facilitation.presence(session_id)
     counts = {key: value for key, value in presence.items() if key != "people"}
     return [
         Delivery("presence", session_room(session_id), counts),
@@ -178,10 +206,10 @@ def _announce_presence(app: Flask, changes: _PresenceChanges, server: object) ->
 
 
 @live_event("timer:control")
-def timer_control(viewer: live.Viewer, payload: dict) -> dict:
+def timer_control(viewer: Viewer, payload: dict) -> dict:
     minutes = payload.get("minutes")
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int | float)):
         minutes = "invalid"
-    timer = live.control_clock(viewer, payload.get("action"), minutes)
+    timer = facilitation.control_clock(viewer, payload.get("action"), minutes)
     emit_to("timer", timer, session_room(viewer.session_id))
     return {"timer": timer}

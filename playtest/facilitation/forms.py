@@ -5,16 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from playtest.config import DISPLAY_NAME_MAX_CHARS
+from playtest.config import DISPLAY_NAME_MAX_CHARS, TITLE_MAX_CHARS
 
 
 class PlaytestForm(FlaskForm):
-    title = StringField(_l("Playtest title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Playtest title"), validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)]
+    )
     submit = SubmitField(_l("Create playtest"))
 
 
 class RoundForm(FlaskForm):
-    label = StringField(_l("Round label"), validators=[DataRequired(), Length(max=200)])
+    label = StringField(_l("Round label"), validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)])
     playbook_id = SelectField(_l("Playbook version"), coerce=int, validators=[DataRequired()])
     paired_playbook_id = SelectField(_l("Paired playbook in the other language"), coerce=int)
     baseline = BooleanField(_l("This round is the baseline"))

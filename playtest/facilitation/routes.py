@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-
 import segno
 import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -22,45 +21,25 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from playtest import config
+from playtest.auth.decorators import facilitator_required
+from playtest.enums import SessionStatus
 from playtest.errors import ActionError
 from playtest.extensions import db, limiter
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.facilitation.forms import ActionForm, JoinForm, PlaytestForm, RoundForm, ScheduleForm
-from playtest.i18n import current_language, localized_document, role_label
+from playtest.i18n import current_language
 from playtest.models import Playbook, Playtest, Round, Session
+from playtest.playbooks.documents import localized_document, role_label
 
 bp = Blueprint("facilitation", __name__)
 
-SESSION_COOKIE_DAYS = 2
-PLAYTEST_COOKIE_DAYS = 180
-
-
-def facilitator_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_facilitator:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
 
 @bp.route("/playtests", methods=["GET", "POST"])
-@login_required
+@facilitator_required(methods=("POST",))
 def playtests():
     form = PlaytestForm()
     if form.validate_on_submit():
-        if not current_user.is_facilitator:
-            abort(403)
-        playtest = live.create_playtest(form.title.data, current_user)
+        playtest = facilitation.create_playtest(form.title.data, current_user)
         return redirect(url_for("facilitation.playtest", playtest_id=playtest.id))
     items = db.session.scalars(
         db.select(Playtest)
@@ -84,15 +63,13 @@ def _round_form() -> RoundForm:
 
 
 @bp.route("/playtests/<int:playtest_id>", methods=["GET", "POST"])
-@login_required
+@facilitator_required(methods=("POST",))
 def playtest(playtest_id: int):
-    item = _get(Playtest, playtest_id)
+    item = db.get_or_404(Playtest, playtest_id)
     form = _round_form()
     if form.validate_on_submit():
-        if not current_user.is_facilitator:
-            abort(403)
         try:
-            live.add_round(
+            facilitation.add_round(
                 item,
                 form.label.data,
                 form.playbook_id.data,
@@ -114,15 +91,15 @@ def playtest(playtest_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/sessions")
-@facilitator_required
+@facilitator_required()
 def schedule(round_id: int):
-    round_ = _get(Round, round_id)
+    round_ = db.get_or_404(Round, round_id)
     form = ScheduleForm()
     if not form.validate_on_submit() or not (form.number.data or "").isdigit():
         flash(_("Choose a session to schedule."), "error")
     else:
         try:
-            session, _created = live.schedule_session(round_, int(form.number.data))
+            session, _created = facilitation.schedule_session(round_, int(form.number.data))
         except ActionError as exc:
             flash(exc.message, "error")
         else:
@@ -138,11 +115,11 @@ def schedule(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/baseline")
-@facilitator_required
+@facilitator_required()
 def mark_baseline(round_id: int):
-    round_ = _get(Round, round_id)
+    round_ = db.get_or_404(Round, round_id)
     if ActionForm().validate_on_submit():
-        live.mark_baseline(round_)
+        facilitation.mark_baseline(round_)
         flash(_("“%(label)s” is now the baseline.", label=round_.label), "success")
     return redirect(url_for("facilitation.playtest", playtest_id=round_.playtest_id))
 
@@ -152,9 +129,12 @@ def join_url(session: Session) -> str:
 
 
 def qr_svg(session: Session, scale: int = 6) -> Markup:
-    """The join link as an inline SVG QR code (segno output: no scripts, no external refs)."""
+    """The join link as an inline SVG QR code (segno output: no scripts, no external refs).
+
+    No width or height, only a viewBox: the pt-qr__svg class sizes it to its box (live.css).
+    """
     svg = segno.make(join_url(session), error="m").svg_inline(
-        scale=scale, dark="#0b0c0c", light="#ffffff", omitsize=True
+        scale=scale, dark="#0b0c0c", light="#ffffff", omitsize=True, svgclass="segno pt-qr__svg"
     )
     return Markup(svg)
 
@@ -162,7 +142,7 @@ def qr_svg(session: Session, scale: int = 6) -> Markup:
 @bp.get("/sessions/<int:session_id>/console")
 @login_required
 def console(session_id: int):
-    session = _get(Session, session_id)
+    session = db.get_or_404(Session, session_id)
     projector_link = url_for(
         "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
     )
@@ -180,15 +160,17 @@ def console(session_id: int):
 
 @bp.get("/sessions/<int:session_id>/projector")
 def projector(session_id: int):
-    session = _get(Session, session_id)
+    """The room's screen. It always connects as a projector, with the view key (a signed-in
+    facilitator's included), so it receives only what the room may see."""
+    session = db.get_or_404(Session, session_id)
     key = request.args.get("key", "")
-    if not current_user.is_authenticated and live.projector_viewer(session.id, key) is None:
+    if not current_user.is_authenticated and facilitation.projector_viewer(session.id, key) is None:
         abort(404)  # an unguessable link: do not confirm the session exists
     return render_template(
         "facilitation/projector.html",
         session=session,
         doc=localized_document(session),
-        view_token=key if not current_user.is_authenticated else "",
+        view_token=session.view_token,
         join_link=join_url(session),
         qr=qr_svg(session, 10),
     )
@@ -197,13 +179,11 @@ def projector(session_id: int):
 @bp.get("/sessions/<int:session_id>/qr.svg")
 @login_required
 def qr(session_id: int):
-    session = _get(Session, session_id)
+    session = db.get_or_404(Session, session_id)
     return Response(str(qr_svg(session, 10)), mimetype="image/svg+xml")
 
 
 def _join_limit() -> str:
-    from flask import current_app
-
     return current_app.config["RATELIMIT_JOIN"]
 
 
@@ -212,16 +192,16 @@ def _join_limit() -> str:
 def join(code: str):
     """Participant entry: the join form, then the live view (reload keeps you joined)."""
     try:
-        session = live.session_by_code(code)
+        session = facilitation.session_by_code(code)
     except ActionError:
         abort(404)
     if session.join_code != code:
         return redirect(url_for("facilitation.join", code=session.join_code))
     session_cookie = f"pt_s{session.id}"
-    attendance = live.attendance_for_token(request.cookies.get(session_cookie))
+    attendance = facilitation.attendance_for_token(request.cookies.get(session_cookie))
     if attendance is not None and attendance.session_id == session.id and request.method == "GET":
         return _participant_view(session, attendance, request.cookies.get(session_cookie))
-    if session.status == "finished":
+    if session.status == SessionStatus.FINISHED:
         abort(410)
     doc = localized_document(session)  # roles in this person's language; join maps them back
     form = JoinForm()
@@ -232,7 +212,7 @@ def join(code: str):
         playtest_cookie = f"pt_p{session.round.playtest_id}"
         previous = form.previous_token.data or request.cookies.get(playtest_cookie)
         try:
-            token, attendance = live.join(
+            token, attendance = facilitation.join(
                 session.join_code,
                 form.display_name.data,
                 form.role.data or "",
@@ -247,7 +227,7 @@ def join(code: str):
             response.set_cookie(
                 session_cookie,
                 token,
-                max_age=SESSION_COOKIE_DAYS * 86400,
+                max_age=config.SESSION_COOKIE_DAYS * 86400,
                 httponly=True,
                 samesite="Lax",
                 secure=secure,
@@ -255,7 +235,7 @@ def join(code: str):
             response.set_cookie(
                 playtest_cookie,
                 token,
-                max_age=PLAYTEST_COOKIE_DAYS * 86400,
+                max_age=config.PLAYTEST_COOKIE_DAYS * 86400,
                 httponly=True,
                 samesite="Lax",
                 secure=secure,
@@ -264,15 +244,6 @@ def join(code: str):
     return render_template("facilitation/join.html", session=session, doc=doc, form=form), (
         400 if form.errors else 200
     )
-
-
-def _participant_limits() -> dict[str, int]:
-    """The limits participant.js puts on what people type (the page carries them as JSON)."""
-    return {
-        "text_max": config.TEXT_MAX_CHARS,
-        "reason_max": config.HANDOFF_REASON_MAX_CHARS,
-        "outcome_max": config.OUTCOME_MAX_CHARS,
-    }
 
 
 def _participant_view(session: Session, attendance, token: str):
@@ -289,7 +260,6 @@ def _participant_view(session: Session, attendance, token: str):
             attendance=attendance,
             role=role_label(session, attendance.role),
             token=token,
-            limits=_participant_limits(),
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -6,22 +6,22 @@ Routes, socket handlers and the API call these functions; they never repeat a ru
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from playtest import config
+from playtest.enums import SessionStatus, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.facilitation import clock as clockmath
-from playtest.i18n import DEFAULT_ROLE, canonical_role
+from playtest.facilitation.clock import Clock, ClockRefusal
+from playtest.guards import audit, require, require_open
 from playtest.models import (
     Attendance,
-    AuditEntry,
     Connection,
     Participant,
     Playbook,
@@ -32,44 +32,14 @@ from playtest.models import (
     User,
     hash_token,
 )
-
-STAFF_KINDS = ("facilitator", "observer")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is acting or looking, and in which session. Every service checks this."""
-
-    kind: str  # participant | facilitator | observer | projector
-    session_id: int
-    participant_id: int | None = None
-    attendance_id: int | None = None
-    role: str | None = None
-    user_id: int | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.kind in STAFF_KINDS
-
-    @property
-    def is_participant(self) -> bool:
-        return self.kind == "participant"
-
-    @property
-    def is_facilitator(self) -> bool:
-        return self.kind == "facilitator"
+from playtest.playbooks.documents import canonical_role, session_document
+from playtest.realtime import STAFF_KINDS, Viewer
+from playtest.timeutil import utcnow
 
 
 def staff_viewer(user: User, session_id: int) -> Viewer:
-    kind = "facilitator" if user.is_facilitator else "observer"
+    kind = ViewerKind.FACILITATOR if user.is_facilitator else ViewerKind.OBSERVER
     return Viewer(kind=kind, session_id=session_id, user_id=user.id)
-
-
-def require(viewer: Viewer, kind: str) -> None:
-    """Refuse with `forbidden` unless the viewer is of this kind."""
-    if viewer.kind != kind:
-        who = {"participant": _("participants"), "facilitator": _("facilitators")}[kind]
-        raise ActionError(ErrorCode.FORBIDDEN, _("Only %(who)s can do that.", who=who))
 
 
 # --- playtests, rounds, sessions -------------------------------------------------------------
@@ -77,8 +47,11 @@ def require(viewer: Viewer, kind: str) -> None:
 
 def create_playtest(title: str, user: User | None = None) -> Playtest:
     title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ActionError(ErrorCode.INVALID, _("Give the playtest a title (up to 200 characters)."))
+    if not title or len(title) > config.TITLE_MAX_CHARS:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Give the playtest a title (up to %(n)d characters).", n=config.TITLE_MAX_CHARS),
+        )
     playtest = Playtest(title=title, created_by_id=user.id if user else None)
     db.session.add(playtest)
     db.session.commit()
@@ -94,8 +67,11 @@ def add_round(
     baseline: bool = False,
 ) -> Round:
     label = (label or "").strip()
-    if not label or len(label) > 200:
-        raise ActionError(ErrorCode.INVALID, _("Give the round a label (up to 200 characters)."))
+    if not label or len(label) > config.TITLE_MAX_CHARS:
+        raise ActionError(
+            ErrorCode.INVALID,
+            _("Give the round a label (up to %(n)d characters).", n=config.TITLE_MAX_CHARS),
+        )
     playbook = db.session.get(Playbook, playbook_id) if playbook_id else None
     if playbook is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playbook."))
@@ -175,25 +151,6 @@ def session_by_code(code: str) -> Session:
     return session
 
 
-def session_document(session: Session) -> dict:
-    """The playbook document (parser.playbook_to_dict) this session runs.
-
-    Every card and case event needs it, so each app remembers which playbook version each
-    round runs and each version's document: a round's version is fixed when the round is
-    created and a stored version never changes, so neither goes stale, and the hot paths
-    skip loading the round and the whole playbook row (and decoding its JSON) every time.
-    """
-    versions = current_app.extensions.setdefault("playtest.round_playbooks", {})
-    documents = current_app.extensions.setdefault("playtest.playbook_documents", {})
-    playbook_id = versions.get(session.round_id)
-    if playbook_id is None:
-        playbook_id = versions[session.round_id] = session.round.playbook_id
-    document = documents.get(playbook_id)
-    if document is None:
-        document = documents[playbook_id] = db.session.get(Playbook, playbook_id).document
-    return document
-
-
 def session_agenda(session: Session) -> dict:
     """This session's own agenda from the playbook (its H1 section or the default one)."""
     return session_document(session)["sessions"][session.number - 1]
@@ -201,11 +158,6 @@ def session_agenda(session: Session) -> dict:
 
 def planned_seconds(session: Session) -> list[float]:
     return [seg["minutes"] * 60.0 for seg in session_agenda(session)["segments"]]
-
-
-def require_open(session: Session) -> None:
-    if session.status == "finished":
-        raise ActionError(ErrorCode.SESSION_CLOSED, _("This session has finished."))
 
 
 # --- joining ---------------------------------------------------------------------------------
@@ -237,7 +189,7 @@ def join(
         if role is None:
             raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
     else:
-        role = role or DEFAULT_ROLE  # a key, shown translated
+        role = role or config.DEFAULT_ROLE  # a key, shown translated
     previous = attendance_for_token(previous_token) if previous_token else None
     playtest_id = session.round.playtest_id
     token = secrets.token_urlsafe(32)
@@ -266,7 +218,7 @@ def join(
 
 
 def attendance_for_token(token: str | None) -> Attendance | None:
-    if not token or len(token) > 200:
+    if not token or len(token) > config.TOKEN_MAX_CHARS:
         return None
     return db.session.scalar(
         sa.select(Attendance).where(Attendance.token_hash == hash_token(token))
@@ -275,7 +227,7 @@ def attendance_for_token(token: str | None) -> Attendance | None:
 
 def participant_viewer(attendance: Attendance) -> Viewer:
     return Viewer(
-        kind="participant",
+        kind=ViewerKind.PARTICIPANT,
         session_id=attendance.session_id,
         participant_id=attendance.participant_id,
         attendance_id=attendance.id,
@@ -287,32 +239,75 @@ def projector_viewer(session_id: int, view_token: str) -> Viewer | None:
     session = db.session.get(Session, session_id)
     if session is None or not secrets.compare_digest(session.view_token, view_token or ""):
         return None
-    return Viewer(kind="projector", session_id=session_id)
+    return Viewer(kind=ViewerKind.PROJECTOR, session_id=session_id)
 
 
 # --- the clock -------------------------------------------------------------------------------
 
 
-def timer(session: Session, now: datetime | None = None) -> dict:
-    return clockmath.timer_payload(
-        session.clock, planned_seconds(session), now or clockmath.utcnow()
+def clock_of(session: Session) -> Clock:
+    """The session row's stored clock state, for the pure clock's maths."""
+    return Clock(
+        status=session.status,
+        segment_index=session.segment_index,
+        segment_started_at=session.segment_started_at,
+        paused_at=session.paused_at,
+        paused_s=session.paused_s,
+        extension_s=session.extension_s,
     )
+
+
+def _store_clock(session: Session, clock: Clock) -> None:
+    session.status = clock.status
+    session.segment_index = clock.segment_index
+    session.segment_started_at = clock.segment_started_at
+    session.paused_at = clock.paused_at
+    session.paused_s = clock.paused_s
+    session.extension_s = clock.extension_s
+
+
+def timer(session: Session, now: datetime | None = None) -> dict:
+    return clockmath.timer_payload(clock_of(session), planned_seconds(session), now or utcnow())
+
+
+# What the facilitator reads when the clock refuses an action (clock.ClockRefusal's codes).
+CLOCK_REFUSALS = {
+    ClockRefusal.UNKNOWN_ACTION: _l('Unknown timer action "%(action)s". Use one of: %(actions)s.'),
+    ClockRefusal.FINISHED: _l("This session is finished; its clock can no longer change."),
+    ClockRefusal.NO_SEGMENTS: _l("This session's agenda has no segments."),
+    ClockRefusal.NO_SUCH_SEGMENT: _l("This agenda has no segment %(number)d."),
+    ClockRefusal.ALREADY_RUNNING: _l("The clock is already running."),
+    ClockRefusal.PAUSED_USE_RESUME: _l("The clock is paused — use resume to carry on."),
+    ClockRefusal.NOT_STARTED_USE_START: _l("The session has not started yet — use start."),
+    ClockRefusal.ALREADY_PAUSED: _l("The clock is already paused."),
+    ClockRefusal.LAST_SEGMENT: _l("This is the last segment — use finish to end the session."),
+    ClockRefusal.FIRST_SEGMENT: _l("This is the first segment; there is no segment before it."),
+    ClockRefusal.MINUTES_MISSING: _l("Say how many minutes to add (%(min)d to %(max)d)."),
+    ClockRefusal.MINUTES_NOT_A_NUMBER: _l(
+        "Minutes to add must be a number from %(min)d to %(max)d."
+    ),
+    ClockRefusal.MINUTES_OUT_OF_RANGE: _l("You can add %(min)d to %(max)d minutes at a time."),
+}
+
+
+def clock_refusal_message(error: clockmath.ClockError) -> str:
+    """A refused timer action, worded for the facilitator in the current locale."""
+    return str(CLOCK_REFUSALS[error.code]) % error.params
 
 
 def control_clock(viewer: Viewer, action: str, minutes: float | None = None) -> dict:
     """Apply a facilitator's timer action; log planned vs actual; return the `timer` payload."""
-    require(viewer, "facilitator")
+    require(viewer, ViewerKind.FACILITATOR)
     session = db.session.get(Session, viewer.session_id, with_for_update=True)
     if session is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
-    if session.status == "finished":
-        raise ActionError(ErrorCode.SESSION_CLOSED, _("This session has finished."))
+    require_open(session)
     planned = planned_seconds(session)
-    now = clockmath.utcnow()
+    now = utcnow()
     try:
-        new_clock, changes = clockmath.control(session.clock, action, planned, now, minutes)
+        new_clock, changes = clockmath.control(clock_of(session), action, planned, now, minutes)
     except clockmath.ClockError as exc:
-        raise ActionError(ErrorCode.INVALID, str(exc)) from exc
+        raise ActionError(ErrorCode.INVALID, clock_refusal_message(exc)) from exc
     for change in changes:
         if change.kind == "start":
             db.session.add(
@@ -333,24 +328,12 @@ def control_clock(viewer: Viewer, action: str, minutes: float | None = None) -> 
                 run.ended_at = change.at
                 run.paused_s = change.paused_s
                 run.extension_s = change.extension_s
-    session.clock = new_clock
-    if new_clock.status == "finished":
+    _store_clock(session, new_clock)
+    if new_clock.status == SessionStatus.FINISHED:
         session.finished_at = now
     audit(viewer, "timer:" + action, f"session:{session.id}", {"minutes": minutes})
     db.session.commit()
     return clockmath.timer_payload(new_clock, planned, now)
-
-
-def audit(viewer: Viewer, action: str, target: str, detail: dict | None = None) -> None:
-    db.session.add(
-        AuditEntry(
-            session_id=viewer.session_id,
-            user_id=viewer.user_id,
-            action=action,
-            target=target,
-            detail=detail or {},
-        )
-    )
 
 
 # --- presence --------------------------------------------------------------------------------
@@ -375,7 +358,7 @@ def connected(sid: str, viewer: Viewer, worker_id: str) -> None:
             kind=viewer.kind,
             role=viewer.role,
             worker_id=worker_id,
-            seen_at=clockmath.utcnow(),
+            seen_at=utcnow(),
         )
     )
 
@@ -392,18 +375,16 @@ def disconnected(sid: str) -> int | None:
 def heartbeat(worker_id: str) -> None:
     """Mark this process's sockets alive; rows of a killed process go stale by themselves."""
     db.session.execute(
-        sa.update(Connection)
-        .where(Connection.worker_id == worker_id)
-        .values(seen_at=clockmath.utcnow())
+        sa.update(Connection).where(Connection.worker_id == worker_id).values(seen_at=utcnow())
     )
-    stale = clockmath.utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S * 5)
+    stale = utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S * 5)
     db.session.execute(sa.delete(Connection).where(Connection.seen_at < stale))
     db.session.commit()
 
 
 def presence(session_id: int) -> dict:
     """Who is online now: participants by role, and their names for the console."""
-    fresh = clockmath.utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
+    fresh = utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
     # One statement for participants and staff: one row per live socket of the session.
     rows = db.session.execute(
         sa.select(

@@ -16,30 +16,35 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from playtest import config, i18n
+from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.facilitation import clock as clockmath
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
+from playtest.i18n import viewer_language
 from playtest.models import Attendance, SegmentRun, Session, Vote
+from playtest.playbooks.documents import localized_document
+from playtest.realtime import Viewer
 from playtest.security import PII_PATTERN_SOURCES
+from playtest.timeutil import utcnow
 
 
 def actual_minutes(session: Session) -> dict[int, float]:
     """Minutes each segment has actually run so far (all its runs, pauses excluded)."""
-    now = clockmath.utcnow()
+    now = utcnow()
+    clock = facilitation.clock_of(session)
     totals: dict[int, float] = {}
     runs = db.session.scalars(sa.select(SegmentRun).where(SegmentRun.session_id == session.id))
     for run in runs:
         # The open run's pauses live on the session's clock until the run ends.
-        paused = run.paused_s if run.ended_at else clockmath.run_paused_s(session.clock, now)
+        paused = run.paused_s if run.ended_at else clockmath.run_paused_s(clock, now)
         minutes = clockmath.actual_minutes(run.started_at, run.ended_at, paused, now)
         totals[run.segment_index] = totals.get(run.segment_index, 0.0) + minutes
     return totals
 
 
-def agenda_payload(session: Session, viewer: live.Viewer, document: dict) -> dict:
+def agenda_payload(session: Session, viewer: Viewer, document: dict) -> dict:
     """Segments for this session; facilitator notes and actual minutes only for staff."""
     agenda = document["sessions"][session.number - 1]
     actual = actual_minutes(session) if viewer.is_staff else {}
@@ -67,7 +72,7 @@ def agenda_payload(session: Session, viewer: live.Viewer, document: dict) -> dic
 def role_labels(document: dict) -> dict[str, str]:
     """Canonical role -> the reader's name for it (the default role without playbook roles)."""
     labels = dict(zip(document["role_keys"], document["roles"], strict=True))
-    return labels or {i18n.DEFAULT_ROLE: _("Participant")}
+    return labels or {config.DEFAULT_ROLE: _("Participant")}
 
 
 def session_payload(session: Session, document: dict, language: str) -> dict:
@@ -95,7 +100,7 @@ def session_payload(session: Session, document: dict, language: str) -> dict:
 
 
 def me_payload(
-    session: Session, viewer: live.Viewer, attendance: Attendance | None, document: dict
+    session: Session, viewer: Viewer, attendance: Attendance | None, document: dict
 ) -> dict | None:
     if not viewer.is_participant or attendance is None:
         return None
@@ -116,9 +121,9 @@ def me_payload(
     }
 
 
-def presence_for(viewer: live.Viewer, session_id: int) -> dict:
+def presence_for(viewer: Viewer, session_id: int) -> dict:
     """Who is online, as this viewer may see it: names for staff, counts for everyone else."""
-    presence = live.presence(session_id)
+    presence = facilitation.presence(session_id)
     if not viewer.is_staff:
         presence.pop("people")
     return presence
@@ -126,7 +131,7 @@ def presence_for(viewer: live.Viewer, session_id: int) -> dict:
 
 def state(
     session: Session,
-    viewer: live.Viewer,
+    viewer: Viewer,
     attendance: Attendance | None = None,
     *,
     presence: bool = True,
@@ -136,8 +141,8 @@ def state(
     `presence=False` leaves presence out, for a connecting socket that counts it only once
     its own connection is recorded (see facilitation/events.py).
     """
-    language = i18n.viewer_language(attendance)
-    document = i18n.localized_document(session, language)
+    language = viewer_language(attendance)
+    document = localized_document(session, language)
     reflections = board.visible_cards(session, viewer)
     keys = document["lane_keys"]
     for card in reflections:
@@ -146,7 +151,7 @@ def state(
         payload = {
             "session": session_payload(session, document, language),
             "agenda": agenda_payload(session, viewer, document),
-            "timer": live.timer(session),
+            "timer": facilitation.timer(session),
             "lanes": document["lanes"],
             "lane_keys": keys,
             "board_mode": session.board_mode,

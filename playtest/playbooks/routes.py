@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from playtest.auth.decorators import facilitator_required
 from playtest.extensions import db
 from playtest.models import Playbook
 from playtest.playbooks.forms import UploadForm
@@ -18,13 +19,11 @@ bp = Blueprint("playbooks", __name__)
 
 
 @bp.route("/playbooks", methods=["GET", "POST"])
-@login_required
+@facilitator_required(methods=("POST",))
 def index():
     form = UploadForm()
     result = None
     if form.validate_on_submit():
-        if not current_user.is_facilitator:
-            abort(403)
         if form.file.data:
             source, filename = form.file.data.read(), form.file.data.filename
         else:
@@ -55,17 +54,10 @@ def index():
     ), status
 
 
-def _playbook(playbook_id: int) -> Playbook:
-    playbook = db.session.get(Playbook, playbook_id)
-    if playbook is None:
-        abort(404)
-    return playbook
-
-
 @bp.get("/playbooks/<int:playbook_id>")
 @login_required
 def preview(playbook_id: int):
-    playbook = _playbook(playbook_id)
+    playbook = db.get_or_404(Playbook, playbook_id)
     versions = db.session.scalars(
         db.select(Playbook)
         .where(Playbook.family == playbook.family)

@@ -116,7 +116,7 @@ def api_payload(playbook: Playbook) -> dict:
 
 
 def library() -> list[Playbook]:
-    """Every version, newest family first, newest version first within a family."""
+    """Every version: families in alphabetical order, newest version first within a family."""
     return list(
         db.session.scalars(sa.select(Playbook).order_by(Playbook.family, Playbook.version.desc()))
     )

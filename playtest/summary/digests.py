@@ -8,9 +8,10 @@ have none: the live ones, and any whose data changed since.
 
 "Changed since" is exact, not a time-to-live. Every write to a row the summary reads for a
 session bumps that session's `data_version` in the same transaction (the flush and bulk
-statement listeners at the bottom), and a digest is used only while its version matches. A
-summary reads the version before the rows, so a digest can only ever be stored older than it
-is, never newer: a write racing with a summary makes the next summary rebuild, not go stale.
+statement listeners at the bottom, which create_app attaches), and a digest is used only
+while its version matches. A summary reads the version before the rows, so a digest can only
+ever be stored older than it is, never newer: a write racing with a summary makes the next
+summary rebuild, not go stale.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.enums import SessionStatus
 from playtest.extensions import db
-from playtest.facilitation.clock import utcnow
 from playtest.models import (
     Attendance,
     Case,
@@ -41,6 +42,7 @@ from playtest.models import (
     Vote,
 )
 from playtest.summary.queries import CardRow, GroupRow, SessionFacts, SessionInfo, session_facts
+from playtest.timeutil import utcnow
 
 # Bump when SessionFacts or its packing changes: digests of another format are rebuilt.
 FORMAT = 1
@@ -78,7 +80,7 @@ def settled(session: SessionInfo) -> bool:
     From then on every write to its summary rows bumps its data_version.
     """
     return (
-        session.status == "finished"
+        session.status == SessionStatus.FINISHED
         and session.finished_at is not None
         and session.finished_at <= utcnow() - timedelta(seconds=config.DIGEST_AFTER_FINISH_S)
     )
@@ -86,7 +88,7 @@ def settled(session: SessionInfo) -> bool:
 
 def load(sessions: Sequence[SessionInfo]) -> dict[int, SessionFacts]:
     """The current digests of these sessions (those whose data_version still matches)."""
-    versions = {s.id: s.data_version for s in sessions if s.status == "finished"}
+    versions = {s.id: s.data_version for s in sessions if s.status == SessionStatus.FINISHED}
     out: dict[int, SessionFacts] = {}
     table = SessionDigest.__table__
     for batch in _batches(list(versions), BATCH):
@@ -185,7 +187,7 @@ def _known_unfinished(session: so.Session, session_id: int) -> bool:
     """True when this ORM session holds that Session row, loaded, with a status not finished."""
     live = session.identity_map.get(so.util.identity_key(Session, session_id))
     status = sa.inspect(live).dict.get("status") if live is not None else None
-    return status is not None and status != "finished"
+    return status is not None and status != SessionStatus.FINISHED
 
 
 def _bump(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> None:
@@ -193,7 +195,16 @@ def _bump(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> None:
     connection.execute(sa.update(_sessions).where(condition).values(_NEXT_VERSION))
 
 
-@sa.event.listens_for(so.Session, "after_flush")
+def watch_summary_rows(sessions: so.scoped_session) -> None:
+    """Attach the listeners that keep data_version exact to these ORM sessions (once)."""
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _before_bulk_statement),
+    ):
+        if not sa.event.contains(sessions, name, listener):
+            sa.event.listen(sessions, name, listener)
+
+
 def _after_flush(session: so.Session, _context: object) -> None:
     """ORM writes: every added, changed or deleted summary row bumps the session it counts in.
 
@@ -220,7 +231,6 @@ def _after_flush(session: so.Session, _context: object) -> None:
         connection.execute(_BUMP_SESSION_OF_EVENT, [{"event_id": i} for i in sorted(corrected)])
 
 
-@sa.event.listens_for(so.Session, "do_orm_execute")
 def _before_bulk_statement(state: so.ORMExecuteState) -> None:
     """Bulk INSERT/UPDATE/DELETE through the session (purges, seeding) bump sessions too."""
     if not (state.is_insert or state.is_update or state.is_delete):

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from playtest.extensions import db
-from playtest.facilitation.clock import iso_ms
 from playtest.models import Playtest
 from playtest.security import formula_safe
 from playtest.summary import queries
 from playtest.summary.services import agenda_block
+from playtest.timeutil import iso_ms
 
 TABLES: dict[str, tuple[str, ...]] = {
     "reflections": (

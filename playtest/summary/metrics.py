@@ -14,7 +14,10 @@ from statistics import fmean
 
 import numpy as np
 
+from playtest.enums import RatingPhase
 from playtest.summary import stats
+
+_PHASES = tuple(RatingPhase)
 
 DIRECTIONAL_N = 5  # below this many observations a result is "directional only"
 
@@ -42,7 +45,7 @@ class RatingRow:
     participant_id: int
     session_id: int
     session_order: int
-    phase: str  # "before" | "after"
+    phase: str  # a RatingPhase
     question_index: int
     value: int
 
@@ -109,7 +112,7 @@ def _phase_answers(ratings: Iterable[RatingRow], n_questions: int) -> dict:
     """{participant: {phase: {(session_order, session_id): {question_index: value}}}}."""
     answers: dict = {}
     for row in ratings:
-        if row.phase not in ("before", "after") or not 0 <= row.question_index < n_questions:
+        if row.phase not in _PHASES or not 0 <= row.question_index < n_questions:
             continue  # a question the playbook does not ask cannot be scored
         sessions = answers.setdefault(row.participant_id, {}).setdefault(row.phase, {})
         # A later row for the same answer replaces the earlier one (a resubmitted rating).
@@ -133,7 +136,7 @@ def confidence(
     answers = _phase_answers(ratings, len(questions))
     pairs: list[tuple[dict[int, int], dict[int, int]]] = []
     for phases in answers.values():
-        befores, afters = phases.get("before"), phases.get("after")
+        befores, afters = phases.get(RatingPhase.BEFORE), phases.get(RatingPhase.AFTER)
         if not befores or not afters:
             continue
         first_before, last_after = min(befores), max(afters)
@@ -165,8 +168,8 @@ def confidence(
 
     return {
         "n_pairs": len(pairs),
-        "n_before": sum(1 for phases in answers.values() if phases.get("before")),
-        "n_after": sum(1 for phases in answers.values() if phases.get("after")),
+        "n_before": sum(1 for phases in answers.values() if phases.get(RatingPhase.BEFORE)),
+        "n_after": sum(1 for phases in answers.values() if phases.get(RatingPhase.AFTER)),
         "before_mean": before_mean,
         "after_mean": after_mean,
         "delta_mean": after_mean - before_mean if pairs else None,

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 import numpy as np
 import sqlalchemy as sa
 
+from playtest.enums import CaseEventKind, RatingPhase
 from playtest.extensions import db
-from playtest.facilitation.clock import actual_minutes, utcnow
+from playtest.facilitation.clock import actual_minutes
 from playtest.models import (
     Attendance,
     Case,
@@ -32,9 +33,13 @@ from playtest.models import (
     Session,
 )
 from playtest.summary.metrics import RatingRow
+from playtest.timeutil import utcnow
 
 TOP_CARDS_PER_LANE = 3
-PHASE_CODES = {"before": 0, "after": 1}  # how a rating's phase is kept in SessionFacts.ratings
+PHASE_CODES = {
+    RatingPhase.BEFORE: 0,
+    RatingPhase.AFTER: 1,
+}  # how a rating's phase is kept in SessionFacts.ratings
 PHASES = {code: phase for phase, code in PHASE_CODES.items()}
 
 Sessions = Sequence[int] | sa.Select  # the sessions a query reads: ids, or a select of ids
@@ -353,7 +358,7 @@ _UNDO = sa.orm.aliased(CaseEvent, name="undo")
 def standing_handoffs(statement: sa.Select) -> sa.Select:
     """The statement limited to handoff events no correction undid (corrections removed)."""
     return statement.outerjoin(_UNDO, _UNDO.corrects_id == CaseEvent.id).where(
-        CaseEvent.kind == "handoff", _UNDO.id.is_(None)
+        CaseEvent.kind == CaseEventKind.HANDOFF, _UNDO.id.is_(None)
     )
 
 
@@ -586,7 +591,7 @@ def export_ratings(playtest_id: int) -> Iterator[sa.Row]:
             Round.position,
             Session.number,
             Rating.participant_id,
-            sa.case((Rating.phase == "before", 0), else_=1),
+            sa.case((Rating.phase == RatingPhase.BEFORE, 0), else_=1),
             Rating.question_index,
         )
     )

@@ -6,10 +6,11 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from playtest.errors import ActionError, ErrorCode
 from playtest.formatting import finite
 from playtest.summary import export
 from playtest.summary.charts import figures
-from playtest.summary.services import playtest_summary
+from playtest.summary.services import playtest_summary, to_json
 
 bp = Blueprint("summary", __name__)
 
@@ -63,34 +64,41 @@ def report(playtest_id: int):
 @bp.get("/playtests/<int:playtest_id>/export.csv")
 @login_required
 def export_csv(playtest_id: int):
-    table = request.args.get("table", "")
-    if table not in export.TABLES:
-        abort(422, _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)))
-    text = export.export_csv(playtest_id, table)
-    if text is None:
-        abort(404)
-    return _download(text, "text/csv", export.csv_filename(playtest_id, table))
+    return download(playtest_id, "csv")
 
 
 @bp.get("/playtests/<int:playtest_id>/export.json")
 @login_required
 def export_json(playtest_id: int):
-    import json
+    return download(playtest_id, "json")
 
+
+def download(playtest_id: int, fmt: str) -> Response:
+    """An export as a file: `fmt` csv (one `?table=`) or json (every table, or one).
+
+    The page and the API (api/routes.py) both answer with this; a refusal is an ActionError,
+    so people get a page and API clients JSON.
+    """
     table = request.args.get("table") or None
+    tables = ", ".join(export.TABLES)
     if table is not None and table not in export.TABLES:
-        abort(422, _("Choose a table: %(tables)s.", tables=", ".join(export.TABLES)))
-    data = export.export_json(playtest_id, table)
-    if data is None:
-        abort(404)
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1)
-    return _download(text, "application/json", export.json_filename(playtest_id, table))
-
-
-def _download(text: str, mimetype: str, filename: str) -> Response:
+        raise ActionError(
+            ErrorCode.INVALID, _("Unknown table. Choose one of: %(tables)s.", tables=tables)
+        )
+    if fmt == "csv":
+        if table is None:  # a CSV holds one table
+            raise ActionError(ErrorCode.INVALID, _("Choose a table: %(tables)s.", tables=tables))
+        text = export.export_csv(playtest_id, table)
+        mimetype, filename = "text/csv", export.csv_filename(playtest_id, table)
+    else:
+        data = export.export_json(playtest_id, table)
+        text = None if data is None else to_json(data)
+        mimetype, filename = "application/json", export.json_filename(playtest_id, table)
+    if text is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "private, no-store"  # personal data
     return response
 
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from itertools import chain
-from typing import Generic, TypeVar
 
 import numpy as np
 
+from playtest import caches
 from playtest.extensions import db
-from playtest.facilitation.clock import iso_ms, utcnow
 from playtest.models import Playtest
 from playtest.summary import digests, metrics
 from playtest.summary.metrics import DIRECTIONAL_N, directional
@@ -32,6 +30,7 @@ from playtest.summary.queries import (
     session_infos,
     top_of_scope,
 )
+from playtest.timeutil import iso_ms, utcnow
 
 
 def playtest_summary(playtest_id: int, stored: bool = True) -> dict | None:
@@ -64,7 +63,7 @@ def playtest_summary_json(playtest_id: int) -> str | None:
     def summarise() -> str:
         return to_json(build_summary(head, rounds, sessions, digests.facts_for(sessions)))
 
-    return summarise() if key is None else _summary_texts.get(key, summarise)
+    return summarise() if key is None else caches.SUMMARY_TEXTS.get(key, summarise)
 
 
 def to_json(data: object) -> str:
@@ -201,7 +200,7 @@ def build_summary(
 # round: most of a request on a big playtest. Their inputs rarely change (a finished
 # session's never do), so results are memoised per process, keyed by a digest of the exact
 # input values. A changed input is a different key, so nothing can go stale; the digest
-# keeps large samples out of memory.
+# keeps large samples out of memory. The LRUs are named in playtest/caches.py.
 
 
 def _digest(array: np.ndarray) -> bytes:
@@ -210,53 +209,10 @@ def _digest(array: np.ndarray) -> bytes:
     )
 
 
-def _copy(value: object) -> object:
-    """A copy of JSON-shaped data (dicts, lists, scalars): callers may add keys to theirs."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
-
-
-Result = TypeVar("Result")
-
-
-class _Memo(Generic[Result]):
-    """A small thread-safe LRU of results by key (keys are digests, never the samples)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.results: OrderedDict[object, Result] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: object, compute: Callable[[], Result]) -> Result:
-        with self.lock:
-            if key in self.results:
-                self.results.move_to_end(key)
-                return _copy(self.results[key])
-        result = compute()
-        with self.lock:
-            self.results[key] = result
-            while len(self.results) > self.size:
-                self.results.popitem(last=False)
-        return _copy(result)
-
-
-# One entry per session and per round summarised: sized for the largest playtest a process
-# serves whole (10,000 sessions in 500 rounds, bench/summary_bench.py --shape wide), since an
-# LRU smaller than one summary's working set misses on every request. An entry is a few KB.
-_MEMO_ENTRIES = 12_000
-_confidences = _Memo(_MEMO_ENTRIES)
-_comparisons = _Memo(1024)
-_summary_texts = _Memo(16)  # JSON text of settled playtests (str: nothing to copy)
-_case_stats = _Memo(_MEMO_ENTRIES)
-
-
 def memo_case_stats(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
     """metrics.case_stats_of, memoised on the exact arrays (quartiles sort every case)."""
     key = (_digest(handoffs.astype(np.int64)), _digest(minutes.astype(np.float64)))
-    return _case_stats.get(key, lambda: metrics.case_stats_of(handoffs, minutes))
+    return caches.CASE_STATS.get(key, lambda: metrics.case_stats_of(handoffs, minutes))
 
 
 RatingScope = Sequence[tuple[SessionInfo, SessionFacts]]
@@ -281,7 +237,7 @@ def memo_confidence(scope: RatingScope, questions: Sequence[str]) -> dict:
         ),
         tuple(questions),
     )
-    return _confidences.get(
+    return caches.CONFIDENCES.get(
         key,
         lambda: metrics.confidence(
             chain.from_iterable(fact.rating_rows(s.id, s.number) for s, fact in scope), questions
@@ -295,7 +251,7 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
         _digest(np.asarray(baseline, dtype=np.float64)),
         _digest(np.asarray(prototype, dtype=np.float64)),
     )
-    return _comparisons.get(key, lambda: metrics.compare(baseline, prototype))
+    return caches.COMPARISONS.get(key, lambda: metrics.compare(baseline, prototype))
 
 
 # --- blocks ----------------------------------------------------------------------------------

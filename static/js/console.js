@@ -4,9 +4,9 @@
 // Staff actions are sent straight away with an ack (no outbox): a facilitator must know at
 // once whether "Next" worked, so failures show in the error summary at the top.
 
-import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, storage, updateCardFace } from "./live-client.js";
+import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
-const { root, data, sessionId, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
+const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
   auth: { session_id: sessionId },
   staff: true,
 }));
@@ -53,20 +53,10 @@ const finishConfirm = $("#pt-finish-confirm");
 let busy = false;
 let lastPressed = null;
 
+/** What a facilitator may press now: the server says so in every timer (`actions`). */
 function allowedActions() {
-  const status = store.timer?.status ?? "not_started";
-  const index = store.timer?.segment_index ?? 0;
-  const count = store.agenda?.segments?.length ?? 0;
-  const live = status !== "finished";
-  return {
-    start: status === "not_started",
-    pause: status === "running",
-    resume: status === "paused",
-    previous: live && index > 0,
-    next: live && index < count - 1,
-    extend: live,
-    "finish-ask": live,
-  };
+  const actions = new Set(store.timer?.actions || []);
+  return { ...Object.fromEntries([...actions].map((action) => [action, true])), "finish-ask": actions.has("finish") };
 }
 
 function renderControls() {
@@ -110,68 +100,56 @@ controls?.addEventListener("click", async (event) => {
   busy = false;
   if (ack?.timer) {
     client.setTimer(ack.timer);
-    observeTimer();
+    takeTimer();
   }
   render();
 });
 
 // --- agenda: planned vs actual ---------------------------------------------------------------
 
-// The console keeps its own log of segment runs from the timer events it sees (the state
-// snapshot carries no segment_runs), kept in localStorage so a reload does not lose it.
-// A run first seen mid-way is estimated from the planned time and what is left.
-const runsKey = `playtest:runs:${sessionId}`;
-let runs = storage.get(runsKey, []);
+// Minutes each segment has run come from the server: the staff agenda's `actual_min` at the
+// last `state`, and from then on the timer's open run (`run_s` at `server_now`, counted up
+// while it runs, as the countdown counts `remaining_s` down). When a run ends (next,
+// previous, finish: a timer with another `run_started_at`), the minutes it ran until that
+// timer's `server_now` join its segment's total.
+let finished = new Map(); // segment index -> minutes of its ended runs
+let lastTimer = null;
 
-function observeTimer() {
+/** The open run's minutes at `atMs` (server time), from a timer; 0 when no run is open. */
+function runMinutes(timer, atMs) {
+  if (!timer || typeof timer.run_s !== "number") return 0;
+  const since = timer.status === "running" ? Math.max(0, atMs - Date.parse(timer.server_now)) : 0;
+  return (timer.run_s + since / 1000) / 60;
+}
+
+function takeState() {
+  finished = new Map();
+  const timer = store.timer;
+  for (const segment of store.agenda?.segments || []) {
+    if (typeof segment.actual_min !== "number") continue;
+    // The agenda's count includes the open run so far; the timer counts that part from now on.
+    const open = segment.index === timer?.segment_index ? runMinutes(timer, Date.parse(timer.server_now)) : 0;
+    finished.set(segment.index, Math.max(0, segment.actual_min - open));
+  }
+  lastTimer = timer;
+}
+
+function takeTimer() {
   const timer = store.timer;
   if (!timer) return;
-  const now = Date.parse(timer.server_now);
-  if (Number.isNaN(now)) return;
-  const active = timer.status === "running" || timer.status === "paused";
-  let open = runs.find((run) => run.end === null);
-  if (open && (!active || open.index !== timer.segment_index)) {
-    if (open.pausedAt !== null) open.paused += Math.max(0, now - open.pausedAt);
-    open.pausedAt = null;
-    open.end = Math.max(open.start, now);
-    open = null;
+  if (lastTimer?.run_started_at && lastTimer.run_started_at !== timer.run_started_at) {
+    const index = lastTimer.segment_index;
+    const ran = runMinutes(lastTimer, Date.parse(timer.server_now));
+    finished.set(index, (finished.get(index) ?? 0) + ran);
   }
-  if (!open && active) {
-    const planned = (client.segment(timer.segment_index)?.minutes || 0) * 60;
-    const elapsed = Math.max(0, planned - (timer.remaining_s ?? planned));
-    runs.push({
-      index: timer.segment_index,
-      start: now - elapsed * 1000,
-      end: null,
-      paused: 0,
-      pausedAt: timer.status === "paused" ? now : null,
-      estimated: elapsed > 5,
-    });
-  } else if (open) {
-    if (timer.status === "paused" && open.pausedAt === null) open.pausedAt = now;
-    if (timer.status === "running" && open.pausedAt !== null) {
-      open.paused += Math.max(0, now - open.pausedAt);
-      open.pausedAt = null;
-    }
-  }
-  runs = runs.slice(-200);
-  storage.set(runsKey, runs);
+  lastTimer = timer;
 }
 
 function actualMinutes(index) {
-  const now = client.serverNow();
-  let ms = 0;
-  let seen = false;
-  let estimated = false;
-  for (const run of runs) {
-    if (run.index !== index) continue;
-    seen = true;
-    estimated ||= run.estimated;
-    const stop = run.end ?? now;
-    const openPause = run.pausedAt !== null ? Math.max(0, stop - run.pausedAt) : 0;
-    ms += Math.max(0, stop - run.start - run.paused - openPause);
-  }
-  return seen ? { minutes: ms / 60000, estimated } : null;
+  const timer = store.timer;
+  const open = timer?.run_started_at && timer.segment_index === index;
+  if (!finished.has(index) && !open) return null;
+  return (finished.get(index) ?? 0) + (open ? runMinutes(timer, client.serverNow()) : 0);
 }
 
 function formatMinutes(minutes) {
@@ -199,13 +177,12 @@ function renderAgenda() {
       ),
     (li, segment) => {
       const isCurrent = segment.index === current && status !== "finished" && status !== "not_started";
-      const serverActual = typeof segment.actual_min === "number" ? { minutes: segment.actual_min } : null;
-      const actual = serverActual || actualMinutes(segment.index);
+      const actual = actualMinutes(segment.index);
       plannedTotal += segment.minutes;
-      if (actual) actualTotal += actual.minutes;
+      if (actual !== null) actualTotal += actual;
       li.className = "pt-agenda__item";
       li.classList.toggle("pt-agenda__item--current", isCurrent);
-      li.classList.toggle("pt-agenda__item--done", Boolean(actual) && !isCurrent);
+      li.classList.toggle("pt-agenda__item--done", actual !== null && !isCurrent);
       if (isCurrent) li.setAttribute("aria-current", "step");
       else li.removeAttribute("aria-current");
       const title = li.querySelector(".pt-agenda__title");
@@ -217,13 +194,10 @@ function renderAgenda() {
         h("span", { class: "pt-agenda__kind", text: `(${t(`kind_${segment.kind}`)})` }),
       );
       let time = t("planned_only", { planned: segment.minutes });
-      if (actual) {
-        const shown = actual.estimated
-          ? t("about", { n: formatMinutes(actual.minutes) })
-          : formatMinutes(actual.minutes);
+      if (actual !== null) {
         time = t(isCurrent ? "planned_actual_now" : "planned_actual", {
           planned: segment.minutes,
-          actual: shown,
+          actual: formatMinutes(actual),
         });
       }
       li.querySelector(".pt-agenda__time").textContent = time;
@@ -582,7 +556,8 @@ $("#pt-cases-body").addEventListener("click", async (event) => {
 // --- putting it together ---------------------------------------------------------------------
 
 client.addEventListener("change", (event) => {
-  if (event.detail.kind === "timer" || event.detail.kind === "state") observeTimer();
+  if (event.detail.kind === "state") takeState();
+  if (event.detail.kind === "timer") takeTimer();
 });
 
 const render = start({

@@ -18,7 +18,7 @@ const { root, sessionId, t, client, store, $, roleLabel, start } = liveView(({ d
   storageKey: `${sessionId}:${data.participantId}`,
 }));
 // The server's limits (playtest/config.py), rendered into the page as a JSON block.
-const limits = readStrings("playtest-limits");
+const limits = readStrings("pt-limits");
 
 // --- page chrome: connection, problems, tabs -------------------------------------------------
 

@@ -1,14 +1,14 @@
 // Projector: the room's second screen. Huge timer, segment title, join code and QR, online
 // count, and the board exactly as participants see it (no hidden cards, and in private
-// mode only the revealed lanes), even when a signed-in facilitator opens it. The room hears
-// nothing from the projector: its template has no announcer (participants have their own).
+// mode only the revealed lanes). The room hears nothing from the projector: its template
+// has no announcer (participants have their own).
 
 import { cardFace, h, liveView, renderLanes, updateCardFace } from "./live-client.js";
 
-// A signed-in facilitator connects as staff (cookie); anyone else needs the view link's key.
+// Always the view link's key, a signed-in facilitator's projector too: the server then sends
+// it only what the room may see, so nothing here has to hide a card.
 const { t, client, store, $, roleLabel, start } = liveView(({ data, sessionId }) => ({
-  auth: data.viewToken ? { session_id: sessionId, view_token: data.viewToken } : { session_id: sessionId },
-  staff: !data.viewToken,
+  auth: { session_id: sessionId, view_token: data.viewToken },
 }));
 
 const board = $("#pt-board");

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from tests.browser import LAPTOP, PHONE, card, join, lane, post_card, sign_in, wait_live
+from tests.server import seeded_app
 
 
 def open_console(new_page, live_session):
@@ -57,6 +59,45 @@ def test_console_controls_drive_the_participant_timer(live_session, new_page):
     expect(ada.get_by_text("This session has finished. Thank you")).to_be_visible()
     expect(ada.get_by_role("button", name="Post", exact=True)).to_be_disabled()
     expect(console.get_by_role("button", name="Resume")).to_be_disabled()
+
+
+def test_the_agenda_shows_the_minutes_the_server_counted(live_session, new_page):
+    """A console opened twelve minutes into an extended segment shows twelve minutes (the
+    server's count, not a guess from what is left), and keeps them when the segment ends."""
+    from playtest.extensions import db
+    from playtest.models import SegmentRun, Session
+    from playtest.timeutil import utcnow
+
+    with seeded_app(live_session.database_url):
+        session = db.session.get(Session, live_session.session_id)
+        started = utcnow() - timedelta(minutes=12)
+        session.status, session.segment_started_at, session.extension_s = "running", started, 300.0
+        db.session.add(
+            SegmentRun(session_id=session.id, segment_index=0, planned_min=20, started_at=started)
+        )
+        db.session.commit()
+    console = open_console(new_page, live_session)
+    current = console.locator(".pt-agenda__item[aria-current=step]")
+    expect(current).to_contain_text(re.compile(r"Planned 20 min · 1[23] min so far"))
+
+    console.get_by_role("button", name="Next segment").click()
+    expect(console.locator(".pt-agenda__item[aria-current=step]")).to_contain_text("Reflect")
+    first = console.locator(".pt-agenda__item").first
+    expect(first).to_contain_text(re.compile(r"Planned 20 min · actual 1[23] min"))
+    expect(console.get_by_role("button", name="Next segment")).to_be_disabled()
+    expect(console.get_by_role("button", name="Previous segment")).to_be_enabled()
+
+
+def test_the_join_qr_code_is_big_enough_to_scan(live_session, new_page):
+    """DESIGN §9: at least 160 CSS px square on the projector at 1280x800, 120 on the console."""
+    projector = new_page({"width": 1280, "height": 800})
+    projector.goto(live_session.projector_url)
+    wait_live(projector)
+    box = projector.locator(".pt-qr svg").bounding_box()
+    assert box["width"] >= 160 and box["height"] >= 160
+    console = open_console(new_page, live_session)
+    box = console.locator(".pt-qr svg").bounding_box()
+    assert box["width"] >= 120 and box["height"] >= 120
 
 
 def test_hiding_a_card_removes_it_from_participants_and_projector(live_session, new_page):

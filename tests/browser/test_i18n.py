@@ -38,13 +38,15 @@ def test_the_toggle_switches_a_participant_page_to_french(live_session, new_page
 
 def test_two_languages_share_one_board(browser_server, new_page):
     with seeded_app(browser_server.database_url) as app:
-        from playtest.facilitation import services as live
+        from playtest.facilitation import services as facilitation
 
         make = Factory(app)
         english, french = make.playbook(SMALL_PLAYBOOK), make.playbook(SMALL_PLAYBOOK_FR)
-        playtest = live.create_playtest("Bilingual intake")
-        round_ = live.add_round(playtest, "Prototype A", english.id, paired_playbook_id=french.id)
-        session, _created = live.schedule_session(round_, 1)
+        playtest = facilitation.create_playtest("Bilingual intake")
+        round_ = facilitation.add_round(
+            playtest, "Prototype A", english.id, paired_playbook_id=french.id
+        )
+        session, _created = facilitation.schedule_session(round_, 1)
         code = session.join_code
 
     amelie = new_page(PHONE, locale="fr-CA", extra_http_headers={"Accept-Language": "fr-CA"})

@@ -10,7 +10,8 @@ import pytest
 from playtest import config
 from playtest.extensions import db, socketio
 from playtest.models import SegmentRun, Session
-from tests.conftest import drain, emit
+from playtest.timeutil import iso_ms
+from tests.conftest import drain, emit, new_id
 
 
 def parse_iso(value: str) -> datetime:
@@ -352,3 +353,76 @@ def test_staff_agenda_carries_actual_minutes_so_far(live, room):
     assert segments[1]["actual_min"] is not None
     participant = live.participant(room["participant_token"])
     assert "actual_min" not in drain(participant)["state"][0]["agenda"]["segments"][0]
+
+
+# --- the server decides: what a facilitator may press, and the open run -----------------------
+
+
+def test_the_timer_says_what_a_facilitator_may_press_now(live, room):
+    staff = live.staff(room["staff_token"], room["session"].id)
+    participant = live.participant(room["participant_token"])
+    assert drain(staff)["state"][0]["timer"]["actions"] == ["start", "next", "extend", "finish"]
+    emit(staff, "timer:control", {"action": "start"})
+    assert drain(participant)["timer"][0]["actions"] == ["pause", "next", "extend", "finish"]
+    paused = emit(staff, "timer:control", {"action": "pause"})["timer"]
+    assert paused["actions"] == ["resume", "next", "extend", "finish"]
+    last = emit(staff, "timer:control", {"action": "next"})["timer"]  # 2 segments: the last
+    assert last["actions"] == ["pause", "previous", "extend", "finish"]
+    assert emit(staff, "timer:control", {"action": "finish"})["timer"]["actions"] == []
+
+
+def test_the_timer_carries_the_open_run_so_consoles_count_its_minutes(live, room):
+    staff = live.staff(room["staff_token"], room["session"].id)
+    before = drain(staff)["state"][0]["timer"]
+    assert before["run_started_at"] is None and before["run_s"] is None
+    started = emit(staff, "timer:control", {"action": "start"})["timer"]
+    assert started["run_started_at"] == started["server_now"]
+    assert started["run_s"] == 0.0
+    again = live.staff(room["staff_token"], room["session"].id)
+    timer = drain(again)["state"][0]["timer"]
+    assert timer["run_started_at"] == started["run_started_at"]  # the same run
+    assert 0.0 <= timer["run_s"] < 60
+    moved = emit(staff, "timer:control", {"action": "next"})["timer"]
+    assert moved["run_started_at"] == moved["server_now"] != started["run_started_at"]
+    run = db.session.scalars(db.select(SegmentRun).order_by(SegmentRun.id)).first()
+    assert iso_ms(run.ended_at) == moved["server_now"]  # the old run ended as the new began
+
+
+def test_a_refused_timer_action_says_why_in_words(live, room):
+    staff = live.staff(room["staff_token"], room["session"].id)
+    refused = emit(staff, "timer:control", {"action": "pause"})["error"]
+    assert refused == {
+        "code": "invalid",
+        "message": "The session has not started yet — use start.",
+    }
+    emit(staff, "timer:control", {"action": "start"})
+    too_long = emit(staff, "timer:control", {"action": "extend", "minutes": 500})["error"]
+    assert too_long["message"] == (
+        f"You can add {config.EXTEND_MIN_MINUTES} to {config.EXTEND_MAX_MINUTES} minutes at a time."
+    )
+
+
+# --- the projector sees what the room sees ----------------------------------------------------
+
+
+def test_a_signed_in_facilitators_projector_connects_as_the_room_does(app, live, room, make):
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    client.post("/login", data={"email": "facilitator@example.gov", "password": "correct horse"})
+    session = room["session"]
+    page = client.get(f"/sessions/{session.id}/projector").get_data(as_text=True)
+    assert f'data-view-token="{session.view_token}"' in page  # no ?key= needed when signed in
+
+    author = live.participant(room["participant_token"])
+    card = emit(author, "reflection:add", {"client_id": new_id(), "lane": "Blockers", "text": "Hi"})
+    staff = live.staff(room["staff_token"], session.id)
+    emit(staff, "reflection:hide", {"id": card["reflection"]["id"], "hidden": True})
+
+    # The page's socket sends the view key, cookie or not: it gets the room's board.
+    projector = live.connect(
+        {"session_id": session.id, "view_token": session.view_token}, flask_client=client
+    )
+    state = drain(projector)["state"][0]
+    assert state["reflections"] == []  # the hidden card never reaches it
+    assert "people" not in state["presence"]  # nor anyone's name
+    assert emit(projector, "timer:control", {"action": "start"})["error"]["code"] == "forbidden"

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from playtest.extensions import db
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.models import Playtest, Round, Session
 from tests.auth import PASSWORD, csrf_token, login, page_token
 
@@ -88,8 +88,8 @@ def test_a_playtest_needs_a_title(staff):
 
 def test_forms_without_csrf_token_are_refused(staff, playbook):
     assert staff.post("/playtests", data={"title": "No token"}).status_code == 400
-    playtest = live.create_playtest("Intake")
-    round_ = live.add_round(playtest, "Baseline", playbook.id)
+    playtest = facilitation.create_playtest("Intake")
+    round_ = facilitation.add_round(playtest, "Baseline", playbook.id)
     assert staff.post(f"/rounds/{round_.id}/sessions", data={"number": "1"}).status_code == 400
     assert staff.post(f"/rounds/{round_.id}/baseline").status_code == 400
     assert sessions_of(round_.id) == []
@@ -111,7 +111,7 @@ Lanes: Points forts
 
 def test_a_round_pairs_only_with_the_other_language(staff, playbook, make):
     same_language = make.playbook(THREE_SESSIONS)
-    playtest = live.create_playtest("Intake")
+    playtest = facilitation.create_playtest("Intake")
     page = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
     response = staff.post(
         f"/playtests/{playtest.id}",
@@ -129,7 +129,7 @@ def test_a_round_pairs_only_with_the_other_language(staff, playbook, make):
 
 def test_add_a_round(staff, playbook, make):
     paired = make.playbook(FRENCH_PAIR)
-    playtest = live.create_playtest("Intake")
+    playtest = facilitation.create_playtest("Intake")
     page = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
     assert f'<option value="{playbook.id}">Small test playtest — v1 (en)</option>' in page
 
@@ -160,7 +160,7 @@ def test_add_a_round(staff, playbook, make):
 
 
 def test_a_round_needs_a_label(staff, playbook):
-    playtest = live.create_playtest("Intake")
+    playtest = facilitation.create_playtest("Intake")
     token = page_token(staff, f"/playtests/{playtest.id}")
     response = staff.post(
         f"/playtests/{playtest.id}",
@@ -172,7 +172,7 @@ def test_a_round_needs_a_label(staff, playbook):
 
 
 def test_without_playbooks_the_page_points_to_the_library(staff):
-    playtest = live.create_playtest("Intake")
+    playtest = facilitation.create_playtest("Intake")
     html = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
     assert "Upload a playbook to the library" in html
     assert 'name="label"' not in html
@@ -180,8 +180,8 @@ def test_without_playbooks_the_page_points_to_the_library(staff):
 
 def test_schedule_sessions_one_to_n_and_no_more(staff, make):
     playbook = make.playbook(THREE_SESSIONS)
-    playtest = live.create_playtest("Intake")
-    round_ = live.add_round(playtest, "Prototype A", playbook.id)
+    playtest = facilitation.create_playtest("Intake")
+    round_ = facilitation.add_round(playtest, "Prototype A", playbook.id)
     path = f"/playtests/{playtest.id}"
 
     html = staff.get(path).get_data(as_text=True)
@@ -213,8 +213,8 @@ def test_schedule_sessions_one_to_n_and_no_more(staff, make):
 
 
 def test_scheduling_a_session_twice_keeps_its_join_code(staff, playbook):
-    playtest = live.create_playtest("Intake")
-    round_ = live.add_round(playtest, "Baseline", playbook.id)
+    playtest = facilitation.create_playtest("Intake")
+    round_ = facilitation.add_round(playtest, "Baseline", playbook.id)
     token = page_token(staff, f"/playtests/{playtest.id}")
     schedule(staff, round_.id, 1, token)
     code = db.session.scalar(sa.select(Session.join_code))
@@ -224,9 +224,9 @@ def test_scheduling_a_session_twice_keeps_its_join_code(staff, playbook):
 
 
 def test_mark_another_round_as_baseline(staff, playbook):
-    playtest = live.create_playtest("Intake")
-    first = live.add_round(playtest, "Current process", playbook.id)
-    second = live.add_round(playtest, "Shared case desk", playbook.id)
+    playtest = facilitation.create_playtest("Intake")
+    first = facilitation.add_round(playtest, "Current process", playbook.id)
+    second = facilitation.add_round(playtest, "Shared case desk", playbook.id)
     path = f"/playtests/{playtest.id}"
     html = staff.get(path).get_data(as_text=True)
     # The first round is the baseline until another is marked, so only the second has a button.
@@ -245,7 +245,7 @@ def test_mark_another_round_as_baseline(staff, playbook):
 
 
 def test_summary_and_report_are_linked(staff):
-    playtest = live.create_playtest("Intake")
+    playtest = facilitation.create_playtest("Intake")
     html = staff.get(f"/playtests/{playtest.id}").get_data(as_text=True)
     assert f'href="/playtests/{playtest.id}/summary"' in html
     assert f'href="/playtests/{playtest.id}/report"' in html
@@ -253,8 +253,8 @@ def test_summary_and_report_are_linked(staff):
 
 def test_observer_reads_but_cannot_change(csrf_app, client, make, playbook):
     make.facilitator("observer@example.gov", PASSWORD, role="observer")
-    playtest = live.create_playtest("Intake")
-    round_ = live.add_round(playtest, "Baseline", playbook.id)
+    playtest = facilitation.create_playtest("Intake")
+    round_ = facilitation.add_round(playtest, "Baseline", playbook.id)
     login(client, "observer@example.gov")
 
     html = client.get(f"/playtests/{playtest.id}").get_data(as_text=True)

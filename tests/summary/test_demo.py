@@ -11,7 +11,7 @@ from playtest import create_app
 from playtest.cases.services import replay
 from playtest.demo import BASELINE, EMAIL, PASSWORD, PROTOTYPE, TITLE, TRY_IT, seed_demo
 from playtest.extensions import db
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.models import Case, Playtest, Reflection, Session, Vote
 from playtest.summary.services import playtest_summary
 from tests.conftest import SAMPLES
@@ -99,7 +99,7 @@ def test_the_summary_shows_the_prototype_faster_with_fewer_handoffs(demo):
 def test_a_newcomer_can_join_the_session_nobody_has_started(demo):
     session = db.session.get(Session, demo.live_session_id)
     assert session.status == "not_started" and session.round.label == TRY_IT
-    _token, attendance = live.join(demo.join_code, "Newcomer", "Intake officer")
+    _token, attendance = facilitation.join(demo.join_code, "Newcomer", "Intake officer")
     assert attendance.session_id == session.id
 
 

@@ -14,10 +14,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playtest import config
+from playtest import config, create_app
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -134,6 +135,18 @@ def test_a_bulk_update_through_the_session(story):
     )
     db.session.commit()
     assert_current(story)
+
+
+def test_a_write_bumps_its_session_once_however_many_apps_were_made(story, tmp_path):
+    """The listeners are attached by create_app, once: another app (each test makes one, a
+    process may make several) adds no second bump, and a bare import adds none at all."""
+    other = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": None, "REDIS_URL": None}
+    create_app({**other, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}"})
+    before = db.session.get(Session, story["s1"]).data_version
+    board.hide(staff_in(story, "s1"), story["cards"]["idea"], True)
+    db.session.expire_all()
+    assert db.session.get(Session, story["s1"]).data_version == before + 1
+    assert not sa.event.contains(so.Session, "after_flush", digests._after_flush)
 
 
 def test_a_digest_of_another_format_or_version_is_rebuilt(story):

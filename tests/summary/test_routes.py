@@ -151,6 +151,22 @@ def test_report_page_and_downloads_for_a_signed_in_observer(client, story, obser
     assert client.get("/playtests/99999/report").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["export.csv?table=cases", "export.json", "export.json?table=ratings"]
+)
+def test_the_page_and_the_api_hand_out_the_same_private_file(client, make, story, observer, path):
+    pid = story["playtest_id"]
+    headers = {"Authorization": f"Bearer {make.token(observer)}"}
+    from_api = client.get(f"/api/v1/playtests/{pid}/{path}", headers=headers)
+    sign_in(client, observer)
+    from_page = client.get(f"/playtests/{pid}/{path}")
+    for response in (from_api, from_page):
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"  # personal data
+    assert from_page.data == from_api.data
+    assert from_page.headers["Content-Disposition"] == from_api.headers["Content-Disposition"]
+
+
 def test_report_command_writes_the_standalone_report(runner, story, tmp_path):
     pid = story["playtest_id"]
     result = runner.invoke(args=["report", str(pid)])

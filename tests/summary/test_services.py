@@ -12,9 +12,9 @@ from scipy import stats as sps
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
-from playtest.facilitation import clock as clockmath
-from playtest.facilitation import services as live
+from playtest.facilitation import services as facilitation
 from playtest.models import Playtest, Round
+from playtest.realtime import Viewer
 from playtest.summary.services import playtest_summary
 from playtest.summary.stats import wilcoxon
 
@@ -27,57 +27,57 @@ class Story:
     def __init__(self, make, monkeypatch):
         self.make = make
         self.now = T0
-        for target in (cases, board, clockmath):
+        for target in (cases, board, facilitation):
             monkeypatch.setattr(target, "utcnow", lambda: self.now)
         self.user = make.facilitator()
         self.tokens: dict[str, str] = {}
-        self.people: dict[tuple[str, int], live.Viewer] = {}
+        self.people: dict[tuple[str, int], Viewer] = {}
 
     def at(self, minutes: float) -> Story:
         self.now = T0 + timedelta(minutes=minutes)
         return self
 
-    def join(self, session, name: str, role: str, again: bool = False) -> live.Viewer:
+    def join(self, session, name: str, role: str, again: bool = False) -> Viewer:
         previous = self.tokens.get(name) if again else None
         token, attendance = self.make.join(session, name, role, previous)
         self.tokens[name] = token
-        viewer = live.participant_viewer(attendance)
+        viewer = facilitation.participant_viewer(attendance)
         self.people[(name, session.id)] = viewer
         return viewer
 
-    def staff(self, session) -> live.Viewer:
-        return live.staff_viewer(self.user, session.id)
+    def staff(self, session) -> Viewer:
+        return facilitation.staff_viewer(self.user, session.id)
 
     def clock(self, session, action: str) -> None:
-        live.control_clock(self.staff(session), action)
+        facilitation.control_clock(self.staff(session), action)
 
     @staticmethod
     def cid() -> str:
         return str(uuid.uuid4())
 
-    def open(self, who: live.Viewer, label: str) -> int:
+    def open(self, who: Viewer, label: str) -> int:
         case, _ = cases.open_case(who, {"client_id": self.cid(), "label": label})
         return case.id
 
-    def handoff(self, who: live.Viewer, case_id: int, to_role: str) -> None:
+    def handoff(self, who: Viewer, case_id: int, to_role: str) -> None:
         cases.handoff(who, {"client_id": self.cid(), "case_id": case_id, "to_role": to_role})
 
-    def answer(self, who: live.Viewer, case_id: int) -> None:
+    def answer(self, who: Viewer, case_id: int) -> None:
         cases.answer(who, {"client_id": self.cid(), "case_id": case_id})
 
     def undo_handoff(self, session, case_id: int) -> None:
         cases.correct(self.staff(session), {"case_id": case_id, "action": "undo_handoff"})
 
-    def rate(self, who: live.Viewer, phase: str, answers: dict[int, int]) -> None:
+    def rate(self, who: Viewer, phase: str, answers: dict[int, int]) -> None:
         cases.submit_ratings(
             who, {"phase": phase, "answers": {str(k): v for k, v in answers.items()}}
         )
 
-    def post(self, who: live.Viewer, lane: str, text: str, anonymous: bool = False) -> int:
-        card, _ = board.add_reflection(
+    def post(self, who: Viewer, lane: str, text: str, anonymous: bool = False) -> int:
+        posted = board.post_reflection(
             who, {"client_id": self.cid(), "lane": lane, "text": text, "anonymous": anonymous}
         )
-        return card.id
+        return posted.card.id
 
 
 INTAKE, BENEFITS, POLICY = "Intake officer", "Benefits officer", "Policy advisor"
@@ -250,7 +250,7 @@ def test_prototype_ties_and_comparison_with_the_baseline(story):
 
 
 def test_marking_another_round_as_baseline_turns_the_comparison_round(story):
-    live.mark_baseline(db.session.get(Round, story["prototype"]))
+    facilitation.mark_baseline(db.session.get(Round, story["prototype"]))
     summary = playtest_summary(story["playtest_id"])
     assert summary["playtest"]["baseline_round_id"] == story["prototype"]
     (comparison,) = summary["comparisons"]
