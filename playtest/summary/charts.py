@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
+from playtest import config
 from playtest.formatting import format_number
 
 WIDTH = 640
@@ -205,7 +206,7 @@ def before_after_chart(
     )
     parts = [
         _open(chart_id, title, desc, height),
-        _axis(scale, ticks, 4, len(rows) * ROW, _("mean rating, 1–5")),
+        _axis(scale, ticks, 4, len(rows) * ROW, _("mean rating, %(min)d–%(max)d", min=config.LIKERT_MIN, max=config.LIKERT_MAX)),
     ]
     for i, row in enumerate(rows):
         y = i * ROW
