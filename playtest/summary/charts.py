@@ -204,9 +204,10 @@ def before_after_chart(
         )
         for r in rows
     )
+    scale_label = _("mean rating, %(min)d–%(max)d", min=config.LIKERT_MIN, max=config.LIKERT_MAX)
     parts = [
         _open(chart_id, title, desc, height),
-        _axis(scale, ticks, 4, len(rows) * ROW, _("mean rating, %(min)d–%(max)d", min=config.LIKERT_MIN, max=config.LIKERT_MAX)),
+        _axis(scale, ticks, 4, len(rows) * ROW, scale_label),
     ]
     for i, row in enumerate(rows):
         y = i * ROW
