@@ -171,17 +171,46 @@ Post your highlights, blockers and opportunities.
 
 
 class Factory:
-    """Builds real rows through the services, as a facilitator would."""
+    """Builds real rows through the services, as a facilitator would.
+
+    Accounts and playtests made here share one team, as the tests written before playtests
+    had members expect: a playtest made with no creator has every account as a member
+    (members.services.founding_members), and `facilitator()` also makes the new account a
+    member of every playtest there is (owner; observer for an observer account), unless
+    `member=False` (an outsider, for the tests of who may see what).
+    """
 
     def __init__(self, app):
         self.app = app
 
     def facilitator(
-        self, email="facilitator@example.gov", password="correct horse", role="facilitator"
+        self,
+        email="facilitator@example.gov",
+        password="correct horse",
+        role="facilitator",
+        member=True,
     ):
-        from playtest.auth.services import create_user
+        import sqlalchemy as sa
 
-        return create_user(email, password, role)
+        from playtest.auth.services import create_user
+        from playtest.extensions import db
+        from playtest.models import Playtest, PlaytestMember
+
+        user = create_user(email, password, role)
+        if member:
+            joined = set(
+                db.session.scalars(
+                    sa.select(PlaytestMember.playtest_id).where(PlaytestMember.user_id == user.id)
+                )
+            )
+            part = "observer" if user.role == "observer" else "owner"
+            for playtest_id in db.session.scalars(sa.select(Playtest.id)):
+                if playtest_id not in joined:
+                    db.session.add(
+                        PlaytestMember(playtest_id=playtest_id, user_id=user.id, role=part)
+                    )
+            db.session.commit()
+        return user
 
     def token(self, user) -> str:
         from playtest.auth.services import issue_api_token
