@@ -168,6 +168,7 @@ def _staff_now(viewer: Viewer) -> Viewer:
         leave_room(session_room(viewer.session_id))
         leave_room(staff_room(viewer.session_id))
         forget(request.sid)
+        _disconnect_after_ack(request.sid)
         if not standing.signed_in:
             raise ActionError(ErrorCode.FORBIDDEN, _("You have been signed out. Sign in again."))
         raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
@@ -176,6 +177,18 @@ def _staff_now(viewer: Viewer) -> Viewer:
         viewer = replace(viewer, kind=kind)
         _viewers[request.sid] = viewer
     return viewer
+
+
+def _disconnect_after_ack(sid: str) -> None:
+    """Close the socket once the refusal's ack is on its way (the client then reconnects,
+    and its connect is refused)."""
+    server = socketio.server
+
+    def close() -> None:
+        socketio.sleep(0.05)
+        server.disconnect(sid, namespace=NAMESPACE)
+
+    socketio.start_background_task(close)
 
 
 @socketio.on("*", namespace=NAMESPACE)

@@ -75,11 +75,12 @@ def create_playtest():
 @bp.post("/playtests/<int:playtest_id>/rounds")
 @staff_required()
 def add_round(playtest_id: int):
+    playtest = access.playtest_for(current_staff(), playtest_id, Need.FACILITATE)
     body = json_body()
     playbook_id = body.get("playbook_id")
     paired = body.get("paired_playbook_id")
     round_ = facilitation.add_round(
-        access.playtest_for(current_staff(), playtest_id, Need.FACILITATE),
+        playtest,
         body.get("label") if isinstance(body.get("label"), str) else "",
         playbook_id if isinstance(playbook_id, int) else 0,
         paired_playbook_id=paired if isinstance(paired, int) else None,
@@ -91,9 +92,10 @@ def add_round(playtest_id: int):
 @bp.post("/rounds/<int:round_id>/sessions")
 @staff_required()
 def schedule_session(round_id: int):
+    round_ = access.round_for(current_staff(), round_id, Need.FACILITATE)
     number = json_body().get("number")
     session, created = facilitation.schedule_session(
-        access.round_for(current_staff(), round_id, Need.FACILITATE),
+        round_,
         number if type(number) is int else 0,
     )
     return jsonify(id=session.id, number=session.number, join_code=session.join_code), (
