@@ -103,6 +103,7 @@ def app(tmp_path: Path, pg_database: str | None):
 
         refresh()
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF's token for this request's browser session
 
     with app.app_context():
         if pg_database and not _pg_schema_ready:
