@@ -78,7 +78,7 @@ def test_an_admin_creates_an_account_and_hands_over_a_one_time_link(signed_in_ad
     set_it = newcomer.post(
         path, data={"password": "long enough!", "confirm": "long enough!", "csrf_token": form}
     )
-    assert set_it.status_code == 302, re.findall(r"error-message\">(.*?)</p>", set_it.get_data(as_text=True), re.S)
+    assert set_it.status_code == 302
     assert login(newcomer, "new@example.gov", "long enough!").status_code == 302
 
 
