@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from playtest.extensions import db
-from tests.test_migrations import fresh_app, keep_logging  # noqa: F401 - the fixtures
 
 BEFORE_MEMBERS = "fabf9b19e20a"
 NOW = "2026-01-05 09:00:00"
@@ -16,7 +15,7 @@ def rows(sql: str) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(sa.text(sql))]
 
 
-def test_creators_own_their_playtests_and_the_rest_belong_to_every_facilitator(fresh_app):  # noqa: F811
+def test_creators_own_their_playtests_and_the_rest_belong_to_every_facilitator(fresh_app):
     with fresh_app.app_context():
         directory = fresh_app.extensions["migrate"].directory
         upgrade(directory=directory, revision=BEFORE_MEMBERS)
