@@ -15,9 +15,9 @@ MEMBER_ROLE_NAMES = [
     (MemberRole.OBSERVER.value, _l("observer")),
 ]
 ROLE_CHOICES = [
-    (MemberRole.FACILITATOR.value, _l("Facilitator: runs sessions and changes the playtest")),
-    (MemberRole.OBSERVER.value, _l("Observer: reads and exports, changes nothing")),
-    (MemberRole.OWNER.value, _l("Owner: also adds and removes members")),
+    (MemberRole.FACILITATOR.value, _l("Facilitator")),
+    (MemberRole.OBSERVER.value, _l("Observer")),
+    (MemberRole.OWNER.value, _l("Owner")),
 ]
 
 
