@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.board.votes import release_votes, votes_left
 from playtest.enums import Anonymity, BoardMode, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
@@ -146,15 +147,6 @@ def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
                 continue
         out.append(card_payload(card, authors.get(card.participant_id), to_author=mine))
     return out
-
-
-def votes_left(session: Session, participant_id: int) -> int:
-    used = db.session.scalar(
-        sa.select(sa.func.count(Vote.id)).where(
-            Vote.session_id == session.id, Vote.participant_id == participant_id
-        )
-    )
-    return max(0, session_document(session)["votes"] - (used or 0))
 
 
 def deliveries(session: Session, card: Reflection, event: str) -> list[Delivery]:
@@ -356,7 +348,7 @@ def delete_reflection(viewer: Viewer, card_id: object) -> tuple[Reflection, list
     card = _own_card(viewer, session, card_id)
     card.deleted = True
     card.updated_at = utcnow()
-    released = _release_votes(session, card)
+    released = release_votes(session, card)
     db.session.commit()
     return card, released
 
@@ -403,47 +395,10 @@ def hide(viewer: Viewer, card_id: object, hidden: object) -> tuple[Reflection, l
     card.hidden = hidden
     card.updated_at = utcnow()
     session = db.session.get(Session, card.session_id)
-    released = _release_votes(session, card) if hidden else []
+    released = release_votes(session, card) if hidden else []
     audit(viewer, "reflection:hide", f"reflection:{card.id}", {"hidden": hidden})
     db.session.commit()
     return card, released
-
-
-def _release_votes(session: Session, card: Reflection) -> list[Delivery]:
-    """Take back every vote on the card (in the caller's transaction) and tell each voter's
-    screens their votes now (`me:votes`: votes_left and the cards they still vote for)."""
-    with db.session.no_autoflush:
-        voters = db.session.execute(
-            sa.select(Vote.participant_id, Attendance.id)
-            .join(
-                Attendance,
-                sa.and_(
-                    Attendance.participant_id == Vote.participant_id,
-                    Attendance.session_id == Vote.session_id,
-                ),
-            )
-            .where(Vote.reflection_id == card.id)
-        ).all()
-    if not voters:
-        return []
-    db.session.execute(sa.delete(Vote).where(Vote.reflection_id == card.id))
-    card.votes = 0
-    return [
-        Delivery("me:votes", attendance_room(attendance_id), my_votes(session, participant_id))
-        for participant_id, attendance_id in voters
-    ]
-
-
-def my_votes(session: Session, participant_id: int) -> dict:
-    """A participant's votes in the session: how many are left and the cards they are on."""
-    voted = list(
-        db.session.scalars(
-            sa.select(Vote.reflection_id).where(
-                Vote.session_id == session.id, Vote.participant_id == participant_id
-            )
-        )
-    )
-    return {"votes_left": max(0, session_document(session)["votes"] - len(voted)), "voted": voted}
 
 
 def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
