@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from playtest import cli, errors, resources, security
+from playtest import cli, errors, instance, resources, security
+from playtest import sqlite as sqlite_files
 from playtest.auth.services import user_by_id
 from playtest.config import SOCKET_MAX_MESSAGE_BYTES, Config, limits
 from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -34,11 +36,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("PLAYTEST")
     if config:
         app.config.update(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     _finish_config(app)
 
     db.init_app(app)
     _attach_database_listeners(app)
+    _namespace_by_instance(app)
     migrate.init_app(app, db, directory=str(resources.MIGRATIONS))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        channel=app.config.get("SOCKETIO_CHANNEL", "playtest"),
+        channel=instance.socketio_channel(app),
         # Staff consoles reconnect by themselves; keep pings frequent so presence is honest.
         ping_interval=10,
         ping_timeout=20,
@@ -77,8 +80,9 @@ def _finish_config(app: Flask) -> None:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("sqlite"):
-        # SQLite under gevent or threads: wait for the writer rather than fail at once.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+        # Wait for another writer without stopping the server, in a file only we can read.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_files.engine_options(url)
+        sqlite_files.create_private_file(url)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
@@ -86,12 +90,24 @@ def _finish_config(app: Flask) -> None:
 
 
 def _instance_secret(app: Flask) -> str:
-    """A secret key generated once and kept in the instance folder (never in the repo)."""
+    """A secret key generated once and kept in the instance folder (never in the repo),
+    created readable by its owner only (never, even for a moment, by anyone else)."""
     path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def _namespace_by_instance(app: Flask) -> None:
+    """The instance id (playtest/instance.py), and Redis rate-limit keys prefixed with it."""
+    app.config["INSTANCE_ID"] = instance.instance_id(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")):
+        options = app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        options.setdefault("key_prefix", instance.redis_key_prefix(app))
 
 
 def _attach_database_listeners(app: Flask) -> None:
@@ -113,7 +129,7 @@ def _attach_database_listeners(app: Flask) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL so readers never block the writer; foreign keys on, as in PostgreSQL."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -150,6 +166,8 @@ def _replace_closed_connections(
 
 
 def _register_blueprints(app: Flask) -> None:
+    from playtest.admin.routes import bp as admin_bp
+    from playtest.api.members import bp as members_api_bp
     from playtest.api.routes import bp as api_bp
     from playtest.auth.routes import bp as auth_bp
     from playtest.facilitation.routes import bp as facilitation_bp
@@ -162,8 +180,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(playbooks_bp)
     app.register_blueprint(facilitation_bp)
     app.register_blueprint(summary_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")  # members_api nested in it
+    for api in (api_bp, members_api_bp):
+        csrf.exempt(api)  # bearer tokens, never cookies
 
 
 def _import_socket_handlers() -> None:

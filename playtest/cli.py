@@ -20,11 +20,17 @@ def register(app: Flask) -> None:
         init_db,
         create_facilitator,
         create_token,
+        revoke_tokens,
+        reset_password,
+        deactivate,
+        activate,
         import_playbooks,
         demo,
         serve,
         report,
         purge,
+        backup,
+        restore,
     ):
         app.cli.add_command(command)
 
@@ -50,12 +56,11 @@ def init_db() -> None:
 @click.option(
     "--role",
     type=click.Choice([role.value for role in AccountRole]),
-    default=AccountRole.FACILITATOR.value,
-    show_default=True,
+    help="facilitator for a new account (the first one becomes admin); kept for an existing one.",
 )
 @with_appcontext
-def create_facilitator(email: str, password: str | None, role: str) -> None:
-    """Create a staff account (or reset its password and role)."""
+def create_facilitator(email: str, password: str | None, role: str | None) -> None:
+    """Create a staff account (or reset its password, and its role when given)."""
     from playtest.auth.services import create_user
 
     if password is None:
@@ -78,6 +83,85 @@ def create_token(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No account for {email}. Run create-facilitator first.")
     click.echo(issue_api_token(user))
+
+
+def _account(email: str):
+    from playtest.auth.services import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    return user
+
+
+@click.command("revoke-tokens")
+@click.argument("email", required=False)
+@click.option("--token", help="Revoke this one token (given in full) instead of all of EMAIL's.")
+@with_appcontext
+def revoke_tokens(email: str | None, token: str | None) -> None:
+    """Revoke every API token of an account, or one token."""
+    from playtest.auth import services as accounts
+    from playtest.revocation import drop_staff_sockets
+
+    if (email is None) == (token is None):
+        raise click.UsageError("Give an EMAIL or --token, not both.")
+    if token is not None:
+        user = accounts.revoke_token(token)
+        if user is None:
+            raise click.ClickException("No such token (it may be revoked already).")
+        click.echo(f"Revoked one API token of {user.email}.")
+    else:
+        user = _account(email)
+        count = accounts.revoke_tokens(user)
+        click.echo(f"Revoked {count} API token(s) of {user.email}.")
+    drop_staff_sockets(user.id)
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.option("--base-url", help="The server's address, e.g. https://playtest.example.gov")
+@with_appcontext
+def reset_password(email: str, base_url: str | None) -> None:
+    """Sign an account out everywhere and print a one-time set-password link for it."""
+    from playtest.auth.services import reset_account
+    from playtest.config import SET_PASSWORD_LINK_HOURS
+    from playtest.revocation import drop_staff_sockets
+
+    user = _account(email)
+    token = reset_account(user)
+    drop_staff_sockets(user.id)
+    path = f"/set-password/{token}"
+    click.echo(f"{base_url.rstrip('/')}{path}" if base_url else path)
+    click.echo(
+        f"Send it to {user.email}: it works once, within {SET_PASSWORD_LINK_HOURS} hours.",
+        err=True,
+    )
+
+
+@click.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate(email: str) -> None:
+    """Deactivate an account: signed out everywhere; its tokens and links stop working."""
+    from playtest.auth.services import set_active
+    from playtest.revocation import drop_staff_sockets
+
+    user = _account(email)
+    set_active(user, False)
+    drop_staff_sockets(user.id)
+    click.echo(f"{user.email} is deactivated.")
+
+
+@click.command("activate")
+@click.argument("email")
+@with_appcontext
+def activate(email: str) -> None:
+    """Reactivate a deactivated account."""
+    from playtest.auth.services import set_active
+
+    user = _account(email)
+    set_active(user, True)
+    click.echo(f"{user.email} can sign in again.")
 
 
 @click.command("import-playbooks")
@@ -161,6 +245,9 @@ def _exec_server(host: str, port: int, workers: int) -> None:
         "5",
         "--access-logfile",
         "-",
+        # Keys, join codes and tokens in URLs never reach the access log (accesslog.py).
+        "--logger-class",
+        "playtest.accesslog.RedactingLogger",
         "--log-level",
         "warning",
         "playtest.wsgi:app",
@@ -213,6 +300,62 @@ def purge(older_than: str | None, playtest_id: int | None, yes: bool) -> None:
     for pid in ids:
         counts = purge_playtest(pid)
         click.echo(f"Playtest #{pid}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Write a consistent copy of the SQLite database to PATH (while the server runs)."""
+    from playtest.backup import BackupError, backup_sqlite, postgres_recipe, sqlite_path
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    source = sqlite_path(url)
+    if source is None:
+        raise click.ClickException(postgres_recipe(url))
+    try:
+        backup_sqlite(source, path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up {source} to {path} (readable by you only).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@click.option(
+    "--new-instance-id",
+    is_flag=True,
+    help="Give the restored copy its own instance id (a copy beside the original).",
+)
+@with_appcontext
+def restore(path: Path, force: bool, new_instance_id: bool) -> None:
+    """Replace the SQLite database with a backup made by `playtest backup`."""
+    from playtest.backup import BackupError, postgres_recipe, restore_sqlite, sqlite_path
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = sqlite_path(url)
+    if target is None:
+        raise click.ClickException(postgres_recipe(url))
+    from playtest.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection of ours holds the old file open
+    try:
+        revision = restore_sqlite(path, target, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    upgrade_database()  # a backup from an earlier version gets this version's schema
+    if new_instance_id:
+        import secrets
+
+        import sqlalchemy as sa
+
+        from playtest.models import Instance
+
+        db.session.execute(sa.update(Instance).values(instance_id=secrets.token_hex(8)))
+        db.session.commit()
+    click.echo(f"Restored {path} (schema {revision}) into {target}.")
 
 
 def _safe_url(url: str) -> str:

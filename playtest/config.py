@@ -62,6 +62,8 @@ SOCKET_MAX_MESSAGE_BYTES = 64 * 1024
 # Accounts and cookies.
 EMAIL_MAX_CHARS = 254
 PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS = 8, 200
+# A set-password link from an admin (or `playtest reset-password`) works once, for this long.
+SET_PASSWORD_LINK_HOURS = 72
 # A participant's token for one session, and for the playtest (it keeps them the same person
 # when they join its next session); the language they chose.
 SESSION_COOKIE_DAYS = 2
@@ -73,6 +75,13 @@ LANGUAGE_COOKIE_DAYS = 365
 # finished (and so did not bump its data_version) has committed before the digest is built.
 # Socket events commit within milliseconds; 30 s leaves a wide margin.
 DIGEST_AFTER_FINISH_S = 30
+
+# SQLite under gevent (playtest/sqlite.py): a statement that finds the database locked by
+# another writer waits this long in all, in short sleeps that let the other greenlets run,
+# before it fails as `unavailable` (the browser's outbox then sends it again). SQLite's own
+# busy wait would stop the whole worker instead.
+SQLITE_BUSY_WAIT_S = 15.0
+SQLITE_RETRY_FIRST_S, SQLITE_RETRY_MAX_S = 0.005, 0.1
 
 
 def limits() -> dict[str, int]:
@@ -95,6 +104,7 @@ def limits() -> dict[str, int]:
         "segment_min_minutes": SEGMENT_MIN_MINUTES,
         "segment_max_minutes": SEGMENT_MAX_MINUTES,
         "playbook_max_kib": PLAYBOOK_MAX_BYTES // 1024,
+        "set_password_link_hours": SET_PASSWORD_LINK_HOURS,
     }
 
 
@@ -105,6 +115,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: sqlite in the instance folder
     DATABASE_URL: str | None = None  # friendlier alias for the above
     REDIS_URL: str | None = None  # Socket.IO message queue + rate-limit storage
+    # Namespaces this instance's Socket.IO channel and Redis keys; by default the id stored in
+    # the database when it was created (playtest/instance.py). Set it to share one database's
+    # id elsewhere, or to tell apart two copies of one database (a restored backup).
+    INSTANCE_ID: str | None = None
     ASYNC_MODE = "threading"  # `playtest serve` switches to gevent
     # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every socket event.
     # Connections the server closed (a restart, a terminated backend) are replaced at checkout
@@ -120,6 +134,7 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     RATELIMIT_ENABLED = True
     RATELIMIT_JOIN = "120/minute"  # a whole room shares one office IP
+    RATELIMIT_JOIN_PAGE = "240/minute"  # GET /j/<code>: every reload of a live view counts
     RATELIMIT_LOGIN = "10/minute"
     RATELIMIT_API = "600/minute"
     RATELIMIT_HEADERS_ENABLED = True

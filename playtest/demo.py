@@ -25,7 +25,14 @@ import sqlalchemy as sa
 
 from playtest.auth.services import create_user, find_user
 from playtest.cases.services import replay
-from playtest.enums import AccountRole, CaseEventKind, RatingPhase, SegmentKind, SessionStatus
+from playtest.enums import (
+    AccountRole,
+    CaseEventKind,
+    MemberRole,
+    RatingPhase,
+    SegmentKind,
+    SessionStatus,
+)
 from playtest.extensions import db
 from playtest.facilitation import services as facilitation
 from playtest.models import (
@@ -35,6 +42,7 @@ from playtest.models import (
     Participant,
     Playbook,
     Playtest,
+    PlaytestMember,
     Rating,
     Reflection,
     ReflectionGroup,
@@ -277,6 +285,7 @@ def _info(playtest: Playtest, created: bool, playbooks: list[str]) -> DemoInfo:
 def _seed(playbook: Playbook, user_id: int) -> Playtest:
     rng = random.Random(SEED)
     playtest = Playtest(title=TITLE, created_by_id=user_id)
+    playtest.members.append(PlaytestMember(user_id=user_id, role=MemberRole.OWNER))
     db.session.add(playtest)
     db.session.flush()
     people = [Participant(playtest_id=playtest.id) for _ in STAFF]

@@ -93,7 +93,17 @@ class ViewerKind(StrEnum):
 
 
 class AccountRole(StrEnum):
-    """A staff account's role: a facilitator runs sessions, an observer only reads."""
+    """A staff account's instance role: an admin also manages accounts, a facilitator runs
+    playtests, an observer only reads (and can only be an observer member)."""
 
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    OBSERVER = "observer"
+
+
+class MemberRole(StrEnum):
+    """What an account may do in one playtest (DESIGN.md §12): owners also manage members."""
+
+    OWNER = "owner"
     FACILITATOR = "facilitator"
     OBSERVER = "observer"

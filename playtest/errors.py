@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     LIMIT_REACHED = "limit_reached"
     SESSION_CLOSED = "session_closed"
     UNAVAILABLE = "unavailable"
+    UNKNOWN_EVENT = "unknown_event"
 
 
 HTTP_STATUS = {
@@ -31,6 +32,7 @@ HTTP_STATUS = {
     ErrorCode.LIMIT_REACHED: 409,
     ErrorCode.SESSION_CLOSED: 410,
     ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.UNKNOWN_EVENT: 404,  # sockets only; 404 still names not_found first
 }
 
 

@@ -12,7 +12,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from playtest import config
-from playtest.enums import AccountRole, BoardMode, CaseStatus, SessionStatus
+from playtest.enums import AccountRole, BoardMode, CaseStatus, MemberRole, SessionStatus
 from playtest.extensions import db
 from playtest.timeutil import utcnow
 
@@ -40,7 +40,8 @@ def hash_token(token: str) -> str:
 
 
 class User(UserMixin, db.Model):
-    """A staff account: a facilitator runs sessions, an observer only reads."""
+    """A staff account: an admin manages accounts, a facilitator runs playtests, an observer
+    only reads. Which playtests it sees is its memberships' (PlaytestMember)."""
 
     __tablename__ = "users"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -49,20 +50,37 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default=AccountRole.FACILITATOR)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Part of every login cookie (get_id) and checked on every request and staff socket
+    # event: bumping it (sign-out, a new password, deactivation) ends every open session.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
+        """A new password; every session signed in with the old one ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Every login cookie and staff socket of this account stops working."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:  # Flask-Login: what the login cookie carries
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
     @property
+    def is_admin(self) -> bool:
+        return self.role == AccountRole.ADMIN
+
+    @property
     def is_facilitator(self) -> bool:
-        return self.role == AccountRole.FACILITATOR
+        """May create playtests and be a facilitator member (admins are facilitators too)."""
+        return self.role in (AccountRole.ADMIN, AccountRole.FACILITATOR)
 
 
 class ApiToken(db.Model):
@@ -74,11 +92,46 @@ class ApiToken(db.Model):
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The token's first characters, so people can tell their tokens apart (never the token).
+    hint: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     user: so.Mapped[User] = so.relationship()
 
 
+class PasswordLink(db.Model):
+    """A one-time set-password link for an account (stored hashed; expires; used once)."""
+
+    __tablename__ = "password_links"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    user: so.Mapped[User] = so.relationship()
+
+
+class Instance(db.Model):
+    """This installation: the id that namespaces its Socket.IO channel and Redis keys.
+
+    One row, written by the migration that creates it, so every process over one database
+    shares the id and two databases (staging, production) never do.
+    """
+
+    __tablename__ = "instance"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    instance_id: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
 class Playbook(db.Model):
-    """One immutable version of a markdown playbook; versions of one title share a family."""
+    """One immutable version of a markdown playbook.
+
+    Versions of one title by one account share a family (`family` is the title's slug, then
+    `@<account id>` for an account's uploads): another account's upload of the same title
+    starts a family of its own. The library is shared for reading and for use in rounds.
+    """
 
     __tablename__ = "playbooks"
     __table_args__ = (sa.UniqueConstraint("family", "version"),)
@@ -113,12 +166,42 @@ class Playtest(db.Model):
     rounds: so.Mapped[list[Round]] = so.relationship(
         back_populates="playtest", order_by="Round.position", cascade="all, delete-orphan"
     )
+    members: so.Mapped[list[PlaytestMember]] = so.relationship(
+        back_populates="playtest",
+        order_by="PlaytestMember.id",
+        cascade="all, delete-orphan",
+        foreign_keys="PlaytestMember.playtest_id",
+    )
 
     @property
     def baseline(self) -> Round | None:
         """The round marked as baseline, else the first round."""
         marked = [r for r in self.rounds if r.is_baseline]
         return marked[0] if marked else (self.rounds[0] if self.rounds else None)
+
+
+class PlaytestMember(db.Model):
+    """An account's part in one playtest: owner, facilitator or observer (DESIGN.md §12).
+
+    Only members see a playtest; the rule is playtest/access.py's.
+    """
+
+    __tablename__ = "playtest_members"
+    __table_args__ = (sa.UniqueConstraint("playtest_id", "user_id"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    playtest_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("playtests.id", ondelete="CASCADE"), index=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=MemberRole.OBSERVER)
+    added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    playtest: so.Mapped[Playtest] = so.relationship(back_populates="members")
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
 
 
 class Round(db.Model):

@@ -12,18 +12,21 @@ import functools
 import gc
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_socketio import leave_room
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from playtest import access
 from playtest.enums import ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, socketio
 from playtest.i18n import select_locale, viewer_language
 from playtest.models import Attendance
+from playtest.security import clean_payload
 
 NAMESPACE = "/live"
 log = logging.getLogger(__name__)
@@ -41,6 +44,10 @@ class Viewer:
     attendance_id: int | None = None
     role: str | None = None
     user_id: int | None = None
+    # Staff only, checked again on every event (access.live_standing): the login cookie's
+    # session version, or the API token the socket connected with.
+    session_version: int | None = None
+    token_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -123,6 +130,9 @@ def live_event(name: str) -> Callable:
             if not isinstance(payload, dict) or extra:
                 return error_ack(ErrorCode.INVALID, _("The payload must be one JSON object."))
             try:
+                payload = clean_payload(payload)
+                if viewer.is_staff:
+                    viewer = _staff_now(viewer)
                 return {"ok": True, **handler(viewer, payload)}
             except ActionError as exc:
                 db.session.rollback()
@@ -142,6 +152,52 @@ def live_event(name: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def _staff_now(viewer: Viewer) -> Viewer:
+    """The staff viewer as its sign-in and membership stand now (one read per staff event).
+
+    Signed out (or a new password, a deactivation, a revoked token) or no longer a member:
+    the socket leaves the session's rooms at once, is forgotten, and the event is refused.
+    A member whose role changed acts in the new one.
+    """
+    standing = access.live_standing(
+        viewer.user_id, viewer.session_id, viewer.session_version, viewer.token_id
+    )
+    if standing.role is None:
+        leave_room(session_room(viewer.session_id))
+        leave_room(staff_room(viewer.session_id))
+        forget(request.sid)
+        _disconnect_after_ack(request.sid)
+        if not standing.signed_in:
+            raise ActionError(ErrorCode.FORBIDDEN, _("You have been signed out. Sign in again."))
+        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
+    kind = access.viewer_kind(standing.role)
+    if kind != viewer.kind:
+        viewer = replace(viewer, kind=kind)
+        _viewers[request.sid] = viewer
+    return viewer
+
+
+def _disconnect_after_ack(sid: str) -> None:
+    """Close the socket once the refusal's ack is on its way (the client then reconnects,
+    and its connect is refused)."""
+    server = socketio.server
+
+    def close() -> None:
+        socketio.sleep(0.05)
+        server.disconnect(sid, namespace=NAMESPACE)
+
+    socketio.start_background_task(close)
+
+
+@socketio.on("*", namespace=NAMESPACE)
+def unknown_event(event: str, *_args: object) -> dict:
+    """Any event no handler is registered for: a clear ack, so no client waits for a timeout."""
+    with force_locale(_language(_viewers.get(request.sid))):
+        return error_ack(
+            ErrorCode.UNKNOWN_EVENT, _("There is no event called “%(event)s”.", event=event)
+        )
 
 
 def _language(viewer: Viewer | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -103,6 +104,7 @@ def app(tmp_path: Path, pg_database: str | None):
 
         refresh()
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF's token for this request's browser session
 
     with app.app_context():
         if pg_database and not _pg_schema_ready:
@@ -171,17 +173,46 @@ Post your highlights, blockers and opportunities.
 
 
 class Factory:
-    """Builds real rows through the services, as a facilitator would."""
+    """Builds real rows through the services, as a facilitator would.
+
+    Accounts and playtests made here share one team, as the tests written before playtests
+    had members expect: a playtest made with no creator has every account as a member
+    (members.services.founding_members), and `facilitator()` also makes the new account a
+    member of every playtest there is (owner; observer for an observer account), unless
+    `member=False` (an outsider, for the tests of who may see what).
+    """
 
     def __init__(self, app):
         self.app = app
 
     def facilitator(
-        self, email="facilitator@example.gov", password="correct horse", role="facilitator"
+        self,
+        email="facilitator@example.gov",
+        password="correct horse",
+        role="facilitator",
+        member=True,
     ):
-        from playtest.auth.services import create_user
+        import sqlalchemy as sa
 
-        return create_user(email, password, role)
+        from playtest.auth.services import create_user
+        from playtest.extensions import db
+        from playtest.models import Playtest, PlaytestMember
+
+        user = create_user(email, password, role)
+        if member:
+            joined = set(
+                db.session.scalars(
+                    sa.select(PlaytestMember.playtest_id).where(PlaytestMember.user_id == user.id)
+                )
+            )
+            part = "observer" if user.role == "observer" else "owner"
+            for playtest_id in db.session.scalars(sa.select(Playtest.id)):
+                if playtest_id not in joined:
+                    db.session.add(
+                        PlaytestMember(playtest_id=playtest_id, user_id=user.id, role=part)
+                    )
+            db.session.commit()
+        return user
 
     def token(self, user) -> str:
         from playtest.auth.services import issue_api_token
@@ -288,3 +319,40 @@ def server_factory(fresh_database_url: str, tmp_path: Path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """Alembic's env.py reconfigures logging (fileConfig); put it back for the other tests."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    loggers = {
+        name: (logger.disabled, logger.level)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, (disabled, logger_level) in loggers.items():
+        logger = logging.getLogger(name)
+        logger.disabled, logger.level = disabled, logger_level
+
+
+@pytest.fixture
+def fresh_app(fresh_database_url: str, tmp_path: Path, keep_logging):
+    """A second app on an empty database of its own (the usual fixtures use create_all)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": fresh_database_url,
+            "DATABASE_URL": None,
+            "REDIS_URL": None,
+            "PRESENCE_HEARTBEAT": False,
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -53,8 +53,8 @@ class ServerProcess:
             PLAYTEST_DATABASE_URL=self.database_url,
             PLAYTEST_SECRET_KEY="e2e-secret",
             PLAYTEST_RATELIMIT_ENABLED="false",
-            **self.extra_env,
         )
+        env.update(self.extra_env)
         if self.redis_url:
             env["PLAYTEST_REDIS_URL"] = self.redis_url
         self._close_log()

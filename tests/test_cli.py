@@ -25,7 +25,11 @@ def test_create_facilitator_can_sign_in(runner):
     assert result.exit_code == 0, result.output
     assert "ada@example.gov" in result.output
     user = authenticate("ada@example.gov", "long enough")
-    assert user is not None and user.role == "facilitator"
+    assert user is not None and user.role == "admin"  # the instance's first account
+    assert "Admin ada@example.gov can sign in." in result.output
+    second = runner.invoke(args=["create-facilitator", "bo@example.gov", "--password", "x" * 8])
+    assert "Facilitator bo@example.gov can sign in." in second.output
+    assert find_user("bo@example.gov").role == "facilitator"
 
 
 def test_create_facilitator_with_observer_role(runner):

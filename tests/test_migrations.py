@@ -2,54 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from playtest import create_app
 from playtest.extensions import db
-
-
-@pytest.fixture
-def keep_logging() -> Iterator[None]:
-    """Alembic's env.py reconfigures logging (fileConfig); put it back for the other tests."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    loggers = {
-        name: (logger.disabled, logger.level)
-        for name, logger in logging.root.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    yield
-    root.handlers[:], root.level = handlers, level
-    for name, (disabled, logger_level) in loggers.items():
-        logger = logging.getLogger(name)
-        logger.disabled, logger.level = disabled, logger_level
-
-
-@pytest.fixture
-def fresh_app(fresh_database_url: str, tmp_path: Path, keep_logging):
-    """A second app on an empty database of its own (the usual fixtures use create_all)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": fresh_database_url,
-            "DATABASE_URL": None,
-            "REDIS_URL": None,
-            "PRESENCE_HEARTBEAT": False,
-        }
-    )
-    app.instance_path = str(tmp_path / "instance")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def schema_differences(app) -> list:

@@ -14,7 +14,8 @@ def test_every_page_sends_a_strict_content_security_policy(client):
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
+    # The origin only: keys and codes in a URL never travel in a Referer.
+    assert response.headers["Referrer-Policy"] == "strict-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "Strict-Transport-Security" not in response.headers
 

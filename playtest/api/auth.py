@@ -22,11 +22,15 @@ def bearer_token() -> str | None:
 
 
 def current_staff() -> User | None:
-    token = bearer_token()
-    user = user_for_api_token(token) if token else None
-    if user is not None:
-        db.session.commit()  # keeps last_used_at
-    return user
+    """The account of this request's staff token (looked up once per request)."""
+    key = "playtest.staff"  # on the request itself: `g` outlives a request in the tests
+    if key not in request.environ:
+        token = bearer_token()
+        user = user_for_api_token(token) if token else None
+        if user is not None:
+            db.session.commit()  # keeps last_used_at
+        request.environ[key] = user
+    return request.environ[key]
 
 
 def current_participant() -> Attendance | None:
@@ -35,7 +39,9 @@ def current_participant() -> Attendance | None:
 
 
 def staff_required(facilitator: bool = False) -> Callable:
-    """Require a staff bearer token; with facilitator=True observers get 403."""
+    """Require a staff bearer token (its account is `current_staff()`); with facilitator=True the
+    account must be a facilitator's (creating playtests, uploading playbooks). What it may
+    do in a playtest is the playtest's membership (playtest/access.py)."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)

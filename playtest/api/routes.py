@@ -5,24 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from playtest import access
+from playtest.access import Need
 from playtest.api.auth import current_participant, current_staff, staff_required
+from playtest.api.body import json_body
+from playtest.api.members import bp as members_bp
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, limiter
 from playtest.facilitation import services as facilitation
 from playtest.facilitation.snapshot import state
-from playtest.models import Playtest, Round, Session
+from playtest.models import Session
 from playtest.playbooks.services import api_payload, import_playbook, problems_json
 from playtest.summary.routes import download
 from playtest.summary.services import playtest_summary_json
 
 bp = Blueprint("api", __name__)
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ActionError(ErrorCode.INVALID, _("Send a JSON object."))
-    return body
+bp.register_blueprint(members_bp)  # /api/v1/playtests/<id>/members: api.members_api.*
 
 
 def _join_limit() -> str:
@@ -32,7 +30,7 @@ def _join_limit() -> str:
 @bp.post("/join")
 @limiter.limit(_join_limit)
 def join():
-    body = _json_body()
+    body = json_body()
     token, attendance = facilitation.join(
         str(body.get("code") or ""),
         body.get("display_name") if isinstance(body.get("display_name"), str) else "",
@@ -68,20 +66,21 @@ def upload_playbook():
 @bp.post("/playtests")
 @staff_required(facilitator=True)
 def create_playtest():
-    title = _json_body().get("title")
+    title = json_body().get("title")
     title = title if isinstance(title, str) else ""
     playtest = facilitation.create_playtest(title, current_staff())
     return jsonify(id=playtest.id, title=playtest.title), 201
 
 
 @bp.post("/playtests/<int:playtest_id>/rounds")
-@staff_required(facilitator=True)
+@staff_required()
 def add_round(playtest_id: int):
-    body = _json_body()
+    playtest = access.playtest_for(current_staff(), playtest_id, Need.FACILITATE)
+    body = json_body()
     playbook_id = body.get("playbook_id")
     paired = body.get("paired_playbook_id")
     round_ = facilitation.add_round(
-        db.get_or_404(Playtest, playtest_id, description=_("Not found.")),
+        playtest,
         body.get("label") if isinstance(body.get("label"), str) else "",
         playbook_id if isinstance(playbook_id, int) else 0,
         paired_playbook_id=paired if isinstance(paired, int) else None,
@@ -91,11 +90,12 @@ def add_round(playtest_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/sessions")
-@staff_required(facilitator=True)
+@staff_required()
 def schedule_session(round_id: int):
-    number = _json_body().get("number")
+    round_ = access.round_for(current_staff(), round_id, Need.FACILITATE)
+    number = json_body().get("number")
     session, created = facilitation.schedule_session(
-        db.get_or_404(Round, round_id, description=_("Not found.")),
+        round_,
         number if type(number) is int else 0,
     )
     return jsonify(id=session.id, number=session.number, join_code=session.join_code), (
@@ -105,13 +105,17 @@ def schedule_session(round_id: int):
 
 @bp.get("/sessions/<int:session_id>/state")
 def session_state(session_id: int):
-    session = db.get_or_404(Session, session_id, description=_("Not found."))
+    """The `state` snapshot for a member's staff token, or for this session's participant."""
     user = current_staff()
     if user is not None:
-        return jsonify(state(session, facilitation.staff_viewer(user, session.id)))
+        session, role = access.session_access(user, session_id)
+        return jsonify(state(session, facilitation.staff_viewer(user, session.id, role)))
     attendance = current_participant()
-    if attendance is None or attendance.session_id != session.id:
+    if attendance is None:
         raise ActionError(ErrorCode.FORBIDDEN, _("Send this session's participant token."))
+    session = db.session.get(Session, session_id) if attendance.session_id == session_id else None
+    if session is None:
+        raise ActionError(ErrorCode.NOT_FOUND, _("Not found."))
     return jsonify(state(session, facilitation.participant_viewer(attendance), attendance))
 
 
@@ -121,6 +125,7 @@ def session_state(session_id: int):
 @bp.get("/playtests/<int:playtest_id>/summary")
 @staff_required()
 def playtest_summary(playtest_id: int):
+    access.playtest_for(current_staff(), playtest_id)
     text = playtest_summary_json(playtest_id)
     if text is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
@@ -132,4 +137,5 @@ def playtest_summary(playtest_id: int):
 @staff_required()
 def export_file(playtest_id: int, fmt: str):
     """One table as CSV (`table` required), or JSON: every table, or one (summary.routes)."""
+    access.playtest_for(current_staff(), playtest_id)
     return download(playtest_id, fmt)

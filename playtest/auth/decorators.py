@@ -27,3 +27,16 @@ def facilitator_required(methods: Iterable[str] | None = None) -> Callable:
         return wrapper
 
     return decorate
+
+
+def admin_required(view: Callable) -> Callable:
+    """Sign-in and an admin's account (account management); anyone else gets 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

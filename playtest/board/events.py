@@ -28,8 +28,8 @@ def edit(viewer: Viewer, payload: dict) -> dict:
 
 @live_event("reflection:delete")
 def delete(viewer: Viewer, payload: dict) -> dict:
-    card = board.delete_reflection(viewer, payload.get("id"))
-    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    card, released = board.delete_reflection(viewer, payload.get("id"))
+    deliver([*board.deliveries(_session(viewer), card, "reflection:updated"), *released])
     return {"id": card.id, "deleted": True}
 
 
@@ -42,8 +42,8 @@ def vote(viewer: Viewer, payload: dict) -> dict:
 
 @live_event("reflection:hide")
 def hide(viewer: Viewer, payload: dict) -> dict:
-    card = board.hide(viewer, payload.get("id"), payload.get("hidden"))
-    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
+    card, released = board.hide(viewer, payload.get("id"), payload.get("hidden"))
+    deliver([*board.deliveries(_session(viewer), card, "reflection:updated"), *released])
     return {"id": card.id, "hidden": card.hidden}
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.board.votes import release_votes, votes_left
 from playtest.enums import Anonymity, BoardMode, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
@@ -148,15 +149,6 @@ def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
     return out
 
 
-def votes_left(session: Session, participant_id: int) -> int:
-    used = db.session.scalar(
-        sa.select(sa.func.count(Vote.id)).where(
-            Vote.session_id == session.id, Vote.participant_id == participant_id
-        )
-    )
-    return max(0, session_document(session)["votes"] - (used or 0))
-
-
 def deliveries(session: Session, card: Reflection, event: str) -> list[Delivery]:
     """Who hears about a change to this card, and what each audience may see."""
     return _deliveries(session, card, event, _author(session.id, card.participant_id))
@@ -204,17 +196,32 @@ def _clean_text(text: object) -> str:
     return text
 
 
-def _own_card(viewer: Viewer, card_id: object) -> Reflection:
-    card = _card_in_session(viewer, card_id)
-    if card.participant_id != viewer.participant_id:
-        raise ActionError(ErrorCode.FORBIDDEN, _("You can only change your own cards."))
-    return card
+def _card_id(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _card_in_session(viewer: Viewer, card_id: object) -> Reflection:
-    card = db.session.get(Reflection, card_id) if isinstance(card_id, int) else None
+    card_id = _card_id(card_id)
+    card = db.session.get(Reflection, card_id) if card_id is not None else None
     if card is None or card.session_id != viewer.session_id or card.deleted:
         raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    return card
+
+
+def _card_they_see(viewer: Viewer, session: Session, card_id: object) -> Reflection:
+    """A card this participant can see. A hidden card, or another's card in a lane not yet
+    revealed, answers exactly like a missing one: nothing tells them it exists."""
+    card = _card_in_session(viewer, card_id)
+    mine = card.participant_id == viewer.participant_id
+    if card.hidden or (not mine and not lane_visible(session, card.lane)):
+        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    return card
+
+
+def _own_card(viewer: Viewer, session: Session, card_id: object) -> Reflection:
+    card = _card_they_see(viewer, session, card_id)
+    if card.participant_id != viewer.participant_id:
+        raise ActionError(ErrorCode.FORBIDDEN, _("You can only change your own cards."))
     return card
 
 
@@ -320,10 +327,8 @@ def _new_card(viewer: Viewer, session: Session, client_id: str, payload: dict) -
 
 def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
     require(viewer, ViewerKind.PARTICIPANT)
-    _session_for_write(viewer)
-    card = _own_card(viewer, card_id)
-    if card.hidden:
-        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    session = _session_for_write(viewer)
+    card = _own_card(viewer, session, card_id)
     card.text = _clean_text(text)
     card.pii_flag = looks_personal(card.text)
     card.updated_at = utcnow()
@@ -331,22 +336,21 @@ def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection
     return card
 
 
-def delete_reflection(viewer: Viewer, card_id: object) -> Reflection:
-    """Delete an own card (idempotent: deleting it again answers ok); its votes are returned."""
+def delete_reflection(viewer: Viewer, card_id: object) -> tuple[Reflection, list[Delivery]]:
+    """Delete an own card (idempotent: deleting it again answers ok). Its votes go back to
+    their voters; returns the card and what each voter's screens hear of their votes."""
     require(viewer, ViewerKind.PARTICIPANT)
-    _session_for_write(viewer)
-    card = db.session.get(Reflection, card_id) if isinstance(card_id, int) else None
-    if card is None or card.session_id != viewer.session_id:
-        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
-    if card.participant_id != viewer.participant_id:
-        raise ActionError(ErrorCode.FORBIDDEN, _("You can only change your own cards."))
-    if not card.deleted:
-        card.deleted = True
-        card.votes = 0
-        card.updated_at = utcnow()
-        db.session.execute(sa.delete(Vote).where(Vote.reflection_id == card.id))
-        db.session.commit()
-    return card
+    session = _session_for_write(viewer)
+    card_id = _card_id(card_id)
+    card = db.session.get(Reflection, card_id) if card_id is not None else None
+    if card is not None and card.deleted and card.participant_id == viewer.participant_id:
+        return card, []
+    card = _own_card(viewer, session, card_id)
+    card.deleted = True
+    card.updated_at = utcnow()
+    released = release_votes(session, card)
+    db.session.commit()
+    return card, released
 
 
 def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
@@ -355,10 +359,7 @@ def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
     if not isinstance(on, bool):
         raise ActionError(ErrorCode.INVALID, _("on must be true or false."))
     session = _session_for_write(viewer)
-    card = _card_in_session(viewer, card_id)
-    mine = card.participant_id == viewer.participant_id
-    if card.hidden or (not mine and not lane_visible(session, card.lane)):
-        raise ActionError(ErrorCode.NOT_FOUND, _("That card is not on this board."))
+    card = _card_they_see(viewer, session, card_id)
     # Serialise one participant's votes so two quick taps cannot exceed the cap.
     db.session.get(Attendance, viewer.attendance_id, with_for_update=True)
     existing = db.session.scalar(
@@ -380,23 +381,35 @@ def vote(viewer: Viewer, card_id: object, on: object) -> tuple[Reflection, int]:
     return card, votes_left(session, viewer.participant_id)
 
 
-def hide(viewer: Viewer, card_id: object, hidden: object) -> Reflection:
-    """Moderation: a hidden card leaves every participant screen but stays in the record."""
+def hide(viewer: Viewer, card_id: object, hidden: object) -> tuple[Reflection, list[Delivery]]:
+    """Moderation: a hidden card leaves every participant screen but stays in the record.
+
+    Its votes are released: the voters can no longer see the card to take them back, so they
+    get them back at once (and can vote again if it is shown again). Returns the card and
+    what each voter's screens hear of their votes.
+    """
     require(viewer, ViewerKind.FACILITATOR)
     if not isinstance(hidden, bool):
         raise ActionError(ErrorCode.INVALID, _("hidden must be true or false."))
     card = _card_in_session(viewer, card_id)
     card.hidden = hidden
     card.updated_at = utcnow()
+    session = db.session.get(Session, card.session_id)
+    released = release_votes(session, card) if hidden else []
     audit(viewer, "reflection:hide", f"reflection:{card.id}", {"hidden": hidden})
     db.session.commit()
-    return card
+    return card, released
 
 
 def group(viewer: Viewer, ids: object, title: object) -> list[Reflection]:
     """Merge cards into a named theme; an empty title takes them out of any group."""
     require(viewer, ViewerKind.FACILITATOR)
-    if not isinstance(ids, list) or not ids or len(ids) > config.GROUP_MAX_CARDS:
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or len(ids) > config.GROUP_MAX_CARDS
+        or any(_card_id(card_id) is None for card_id in ids)
+    ):
         raise ActionError(ErrorCode.INVALID, _("Choose the cards to group."))
     longest = config.GROUP_TITLE_MAX_CHARS
     if title is not None and (not isinstance(title, str) or len(title) > longest):

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
+from werkzeug.exceptions import HTTPException
 
-from playtest import config
-from playtest.auth.services import user_for_api_token
+from playtest import access, config
+from playtest.auth.services import api_token_row
+from playtest.errors import ActionError
 from playtest.extensions import db, socketio
 from playtest.facilitation import services as facilitation
 from playtest.facilitation.snapshot import presence_for, state
@@ -55,10 +57,10 @@ def _authenticate(auth: object) -> tuple[Viewer, Attendance | None, Session]:
     if session is None:
         raise ConnectionRefusedError("unknown session or token")
     if token:
-        user = user_for_api_token(token)  # marks the token used: committed with the connection
-        if user is None:
+        row = api_token_row(token)  # marks the token used: committed with the connection
+        if row is None:
             raise ConnectionRefusedError("unknown token")
-        return facilitation.staff_viewer(user, session_id), None, session
+        return _staff(row.user, session, row.id), None, session
     view_token = auth.get("view_token")
     if isinstance(view_token, str):
         viewer = facilitation.projector_viewer(session_id, view_token)
@@ -66,8 +68,18 @@ def _authenticate(auth: object) -> tuple[Viewer, Attendance | None, Session]:
             raise ConnectionRefusedError("unknown view link")
         return viewer, None, session
     if current_user.is_authenticated:
-        return facilitation.staff_viewer(current_user, session_id), None, session
+        return _staff(current_user, session, None), None, session
     raise ConnectionRefusedError("sign in or join the session first")
+
+
+def _staff(user, session: Session, token_id: int | None) -> Viewer:
+    """A member of the session's playtest, as their role there lets them; else refused."""
+    try:
+        _session, role = access.session_access(user, session.id)
+    except (HTTPException, ActionError) as exc:
+        # The same refusal as an unknown session: a non-member learns nothing.
+        raise ConnectionRefusedError("unknown session or token") from exc
+    return facilitation.staff_viewer(user, session.id, role, token_id)
 
 
 @socketio.on("connect", namespace=NAMESPACE)

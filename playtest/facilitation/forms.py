@@ -6,17 +6,24 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length
 
 from playtest.config import DISPLAY_NAME_MAX_CHARS, TITLE_MAX_CHARS
+from playtest.security import strip_controls_filter
 
 
 class PlaytestForm(FlaskForm):
     title = StringField(
-        _l("Playtest title"), validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)]
+        _l("Playtest title"),
+        validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)],
+        filters=[strip_controls_filter],
     )
     submit = SubmitField(_l("Create playtest"))
 
 
 class RoundForm(FlaskForm):
-    label = StringField(_l("Round label"), validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)])
+    label = StringField(
+        _l("Round label"),
+        validators=[DataRequired(), Length(max=TITLE_MAX_CHARS)],
+        filters=[strip_controls_filter],
+    )
     playbook_id = SelectField(_l("Playbook version"), coerce=int, validators=[DataRequired()])
     paired_playbook_id = SelectField(_l("Paired playbook in the other language"), coerce=int)
     baseline = BooleanField(_l("This round is the baseline"))
@@ -38,7 +45,9 @@ class ActionForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     display_name = StringField(
-        _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_CHARS)]
+        _l("Display name"),
+        validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_CHARS)],
+        filters=[strip_controls_filter],
     )
     role = RadioField(_l("Role"), validators=[DataRequired()], choices=[])
     previous_token = HiddenField()

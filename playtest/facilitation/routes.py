@@ -20,14 +20,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from playtest import config
+from playtest import access, config
+from playtest.access import Need
 from playtest.auth.decorators import facilitator_required
-from playtest.enums import SessionStatus
+from playtest.enums import MemberRole, SessionStatus
 from playtest.errors import ActionError
 from playtest.extensions import db, limiter
 from playtest.facilitation import services as facilitation
 from playtest.facilitation.forms import ActionForm, JoinForm, PlaytestForm, RoundForm, ScheduleForm
 from playtest.i18n import current_language
+from playtest.members import services as members
+from playtest.members.forms import MEMBER_ROLE_NAMES, MemberForm
 from playtest.models import Playbook, Playtest, Round, Session
 from playtest.playbooks.documents import localized_document, role_label
 
@@ -42,9 +45,9 @@ def playtests():
         playtest = facilitation.create_playtest(form.title.data, current_user)
         return redirect(url_for("facilitation.playtest", playtest_id=playtest.id))
     items = db.session.scalars(
-        db.select(Playtest)
-        .order_by(Playtest.id.desc())
-        .options(so.selectinload(Playtest.rounds).selectinload(Round.sessions))
+        access.visible_playtests(current_user).options(
+            so.selectinload(Playtest.rounds).selectinload(Round.sessions)
+        )
     ).all()
     return render_template("facilitation/playtests.html", form=form, playtests=items), (
         400 if form.errors else 200
@@ -63,9 +66,10 @@ def _round_form() -> RoundForm:
 
 
 @bp.route("/playtests/<int:playtest_id>", methods=["GET", "POST"])
-@facilitator_required(methods=("POST",))
+@login_required
 def playtest(playtest_id: int):
-    item = db.get_or_404(Playtest, playtest_id)
+    need = Need.FACILITATE if request.method == "POST" else Need.READ
+    item = access.playtest_for(current_user, playtest_id, need)
     form = _round_form()
     if form.validate_on_submit():
         try:
@@ -81,19 +85,77 @@ def playtest(playtest_id: int):
         else:
             flash(_("Round added."), "success")
             return redirect(url_for("facilitation.playtest", playtest_id=item.id))
+    return playtest_page(item, form=form)
+
+
+def playtest_page(
+    item: Playtest, *, form: RoundForm | None = None, member_form: MemberForm | None = None
+):
+    """The playtest page (rounds, sessions, members), with a form's errors when one came back."""
+    role = access.role_in(current_user, item.id)
+    form = form or _round_form()
+    member_form = member_form or MemberForm(formdata=None, role=MemberRole.FACILITATOR.value)
+    errors = form.errors or member_form.errors
     return render_template(
         "facilitation/playtest.html",
         playtest=item,
         form=form,
         schedule_form=ScheduleForm(),
         action_form=ActionForm(),
-    ), (400 if form.errors else 200)
+        can_facilitate=access.grants(role, Need.FACILITATE),
+        can_own=access.grants(role, Need.OWN),
+        members=members.members_of(item),
+        member_form=member_form,
+    ), (400 if errors else 200)
+
+
+# --- the playtest page's members section (the rules: members/services.py) -------------------
+
+
+def _members_section(playtest_id: int):
+    return redirect(url_for("facilitation.playtest", playtest_id=playtest_id, _anchor="members"))
+
+
+@bp.post("/playtests/<int:playtest_id>/members")
+@login_required
+def add_member(playtest_id: int):
+    playtest = access.playtest_for(current_user, playtest_id, Need.OWN)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            member, _created = members.add_member(
+                current_user, playtest, form.email.data, form.role.data
+            )
+        except ActionError as exc:
+            form.email.errors.append(exc.message)
+        else:
+            role = dict(MEMBER_ROLE_NAMES)[member.role]
+            flash(
+                _("%(email)s is a member: %(role)s.", email=member.user.email, role=role),
+                "success",
+            )
+            return _members_section(playtest.id)
+    return playtest_page(playtest, member_form=form)
+
+
+@bp.post("/playtests/<int:playtest_id>/members/<int:user_id>/remove")
+@login_required
+def remove_member(playtest_id: int, user_id: int):
+    playtest = access.playtest_for(current_user, playtest_id, Need.OWN)
+    if ActionForm().validate_on_submit():
+        try:
+            user = members.remove_member(current_user, playtest, user_id)
+        except ActionError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("%(email)s is no longer a member.", email=user.email), "success")
+    return _members_section(playtest.id)
 
 
 @bp.post("/rounds/<int:round_id>/sessions")
-@facilitator_required()
+@login_required
 def schedule(round_id: int):
-    round_ = db.get_or_404(Round, round_id)
+    round_ = access.round_for(current_user, round_id, Need.FACILITATE)
     form = ScheduleForm()
     if not form.validate_on_submit() or not (form.number.data or "").isdigit():
         flash(_("Choose a session to schedule."), "error")
@@ -115,9 +177,9 @@ def schedule(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/baseline")
-@facilitator_required()
+@login_required
 def mark_baseline(round_id: int):
-    round_ = db.get_or_404(Round, round_id)
+    round_ = access.round_for(current_user, round_id, Need.FACILITATE)
     if ActionForm().validate_on_submit():
         facilitation.mark_baseline(round_)
         flash(_("“%(label)s” is now the baseline.", label=round_.label), "success")
@@ -142,7 +204,7 @@ def qr_svg(session: Session, scale: int = 6) -> Markup:
 @bp.get("/sessions/<int:session_id>/console")
 @login_required
 def console(session_id: int):
-    session = db.get_or_404(Session, session_id)
+    session, role = access.session_access(current_user, session_id)
     projector_link = url_for(
         "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
     )
@@ -155,17 +217,19 @@ def console(session_id: int):
         join_link=join_url(session),
         projector_link=projector_link,
         qr=qr_svg(session, 4),
+        can_facilitate=access.grants(role, Need.FACILITATE),
     )
 
 
 @bp.get("/sessions/<int:session_id>/projector")
 def projector(session_id: int):
-    """The room's screen. It always connects as a projector, with the view key (a signed-in
-    facilitator's included), so it receives only what the room may see."""
-    session = db.get_or_404(Session, session_id)
+    """The room's screen: its secret view link, or a member's login. It always connects as a
+    projector, with the view key, so it receives only what the room may see."""
     key = request.args.get("key", "")
-    if not current_user.is_authenticated and facilitation.projector_viewer(session.id, key) is None:
-        abort(404)  # an unguessable link: do not confirm the session exists
+    if facilitation.projector_viewer(session_id, key) is not None:
+        session = db.session.get(Session, session_id)
+    else:  # without the link: members only, and a 404 for anyone else (as for a wrong key)
+        session = access.session_for(current_user, session_id)
     return render_template(
         "facilitation/projector.html",
         session=session,
@@ -179,7 +243,7 @@ def projector(session_id: int):
 @bp.get("/sessions/<int:session_id>/qr.svg")
 @login_required
 def qr(session_id: int):
-    session = db.get_or_404(Session, session_id)
+    session = access.session_for(current_user, session_id)
     return Response(str(qr_svg(session, 10)), mimetype="image/svg+xml")
 
 
@@ -187,8 +251,13 @@ def _join_limit() -> str:
     return current_app.config["RATELIMIT_JOIN"]
 
 
+def _join_page_limit() -> str:
+    return current_app.config["RATELIMIT_JOIN_PAGE"]
+
+
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
+@limiter.limit(_join_page_limit, methods=["GET"])
 def join(code: str):
     """Participant entry: the join form, then the live view (reload keeps you joined)."""
     try:
@@ -262,5 +331,4 @@ def _participant_view(session: Session, attendance, token: str):
             token=token,
         )
     )
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -13,13 +13,14 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from playtest import config
-from playtest.enums import SessionStatus, ViewerKind
+from playtest import access, config
+from playtest.enums import MemberRole, SessionStatus, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation.clock import Clock, ClockRefusal
 from playtest.guards import audit, require, require_open
+from playtest.members.services import founding_members
 from playtest.models import (
     Attendance,
     Connection,
@@ -37,15 +38,29 @@ from playtest.realtime import STAFF_KINDS, Viewer
 from playtest.timeutil import utcnow
 
 
-def staff_viewer(user: User, session_id: int) -> Viewer:
-    kind = ViewerKind.FACILITATOR if user.is_facilitator else ViewerKind.OBSERVER
-    return Viewer(kind=kind, session_id=session_id, user_id=user.id)
+def staff_viewer(
+    user: User, session_id: int, role: MemberRole | None = None, token_id: int | None = None
+) -> Viewer:
+    """A staff member looking at a session, as their role in its playtest lets them (looked
+    up when not given: a non-member gets 404). `token_id`: the API token a socket connected
+    with; else its login cookie's session version is kept; both are checked again on every
+    staff event (realtime.live_event)."""
+    if role is None:
+        role = access.session_access(user, session_id)[1]
+    return Viewer(
+        kind=access.viewer_kind(role),
+        session_id=session_id,
+        user_id=user.id,
+        session_version=None if token_id is not None else user.session_version,
+        token_id=token_id,
+    )
 
 
 # --- playtests, rounds, sessions -------------------------------------------------------------
 
 
 def create_playtest(title: str, user: User | None = None) -> Playtest:
+    """A new playtest, owned by its creator (see members.services.founding_members)."""
     title = (title or "").strip()
     if not title or len(title) > config.TITLE_MAX_CHARS:
         raise ActionError(
@@ -54,6 +69,7 @@ def create_playtest(title: str, user: User | None = None) -> Playtest:
         )
     playtest = Playtest(title=title, created_by_id=user.id if user else None)
     db.session.add(playtest)
+    founding_members(playtest, user)
     db.session.commit()
     return playtest
 

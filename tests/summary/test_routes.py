@@ -19,7 +19,7 @@ def story(make, monkeypatch) -> dict:
 
 def sign_in(client, user) -> None:
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # "<id>:<session version>"
         session["_fresh"] = True
 
 

@@ -1,0 +1,1 @@
+"""Account management for admins: /admin/users (the CLI has the same commands)."""
