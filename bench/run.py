@@ -345,6 +345,7 @@ def measure(target: Target, scenario: Scenario, args) -> dict:
         out = {
             "target": target.name,
             "connect_s": connected["seconds"],
+            "rss_start_mb": round(idle_rss / 2**20, 1),
             "rss_mb": round(rss / 2**20, 1),
             "kb_per_participant": round((rss - idle_rss) / 1024 / scenario.participants, 1),
             **target.notes,
@@ -353,10 +354,59 @@ def measure(target: Target, scenario: Scenario, args) -> dict:
         if scenario.capacity:
             out |= capacity_search(generator, target, args)
         else:
+            profiler = Profiler.start(target, scenario, args)
             out |= phase(generator, target, scenario.rate, args.duration)[1]
+            if profiler:
+                out["profile"] = profiler.finish()
         return out
     finally:
         generator.close()
+
+
+class Profiler:
+    """py-spy sampling the app's worker(s) during the measured phase (`--profile DIR`).
+
+    It writes py-spy's collapsed stacks to DIR and returns the functions that held the most
+    samples, by their own time and with their callees, so the report says where a card's CPU
+    goes without opening a flame graph.
+    """
+
+    def __init__(self, proc: subprocess.Popen, out: Path) -> None:
+        self.proc = proc
+        self.out = out
+
+    @classmethod
+    def start(cls, target: Target, scenario: Scenario, args) -> Profiler | None:
+        if not args.profile:
+            return None
+        args.profile.mkdir(parents=True, exist_ok=True)
+        out = args.profile / f"{scenario.name}-{target.name}-{time.strftime('%H%M%S')}.txt"
+        workers = target.server.master.children(recursive=True) or [target.server.master]
+        argv = ["py-spy", "record", "--format", "raw", "--rate", "250", "--nonblocking"]
+        argv += ["--duration", str(int(args.duration) + 2), "-o", str(out)]
+        argv += ["--pid", str(workers[0].pid)]
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return cls(proc, out)
+
+    def finish(self, top: int = 25) -> dict:
+        self.proc.wait(timeout=60)
+        own: dict[str, int] = {}
+        inclusive: dict[str, int] = {}
+        total = 0
+        for line in self.out.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            frames = [f.split(" (")[0] + " (" + f.split(" (")[-1] for f in stack.split(";")]
+            n = int(count)
+            total += n
+            own[frames[-1]] = own.get(frames[-1], 0) + n
+            for frame in set(frames):
+                inclusive[frame] = inclusive.get(frame, 0) + n
+
+        def share(table: dict[str, int]) -> list[list]:
+            ranked = sorted(table.items(), key=lambda kv: -kv[1])[:top]
+            return [[name, round(100 * n / max(total, 1), 1)] for name, n in ranked]
+
+        return {"samples": total, "file": str(self.out), "own": share(own), "inclusive": share(inclusive)}
 
 
 def phase(
@@ -370,6 +420,7 @@ def phase(
     numbers = result.as_dict() | {
         "server_cpu": round(window.cores, 2),
         "cpu_ms_per_card": round(window.cpu_s * per_card, 2),
+        "cpu_us_per_delivery": round(window.cpu_s * 1e6 / max(1, result.delivered), 1),
     }
     if window.db_name:
         numbers["db_cpu"] = round(window.db_cores, 2)
@@ -431,7 +482,8 @@ COLUMNS = [
     ("deliv/s", "{}", lambda r: r["deliveries_per_s"]),
     ("server CPU", "{}", lambda r: _cpu(r)),
     ("CPU ms/card", "{}", lambda r: _cpu_per_card(r)),
-    ("RSS MB", "{}", lambda r: r["rss_mb"]),
+    ("CPU µs/delivery", "{}", lambda r: r["cpu_us_per_delivery"]),
+    ("RSS MB start/connected", "{}", lambda r: f"{r['rss_start_mb']}/{r['rss_mb']}"),
     ("KB/participant", "{}", lambda r: r["kb_per_participant"]),
     ("gen CPU", "{}", lambda r: "+".join(str(c) for c in r["generator_cpu"])),
 ]
@@ -486,6 +538,15 @@ def report(scenario: Scenario, by_target: dict[str, dict]) -> str:
         f"ack p95 {ratio(app['ack_ms']['p95'], bare['ack_ms']['p95'])}; "
         f"CPU per card {ratio(app['cpu_ms_per_card'], bare['cpu_ms_per_card'])}"
     )
+    for name, numbers in by_target.items():
+        if "profile" not in numbers:
+            continue
+        profile = numbers["profile"]
+        lines.append(f"    {name} profile ({profile['samples']} samples, {profile['file']}):")
+        lines.append("      own time: " + "; ".join(f"{n} {s}%" for n, s in profile["own"][:12]))
+        lines.append(
+            "      with callees: " + "; ".join(f"{n} {s}%" for n, s in profile["inclusive"][:25])
+        )
     return "\n".join(lines)
 
 
@@ -563,6 +624,9 @@ def main() -> None:
     parser.add_argument("--max-rate", type=float, default=80)
     parser.add_argument("--capacity-duration", type=float, default=8)
     parser.add_argument("--json", type=Path, help="also write every number to this file")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy each server's worker during (a)(b)(c)(e) into this folder"
+    )
     args = parser.parse_args()
 
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -594,7 +658,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"args": vars(args) | {"json": str(args.json)}, "results": everything}, indent=1
+                {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "results": everything}, indent=1
             )
         )
 

@@ -21,6 +21,8 @@ from playtest.models import Playbook, Round, Session
 def session_document(session: Session) -> dict:
     """The playbook document (parser.playbook_to_dict) this session runs.
 
+    `session` needs only its round_id: a Session, or a row of its columns (the hot paths).
+
     Every card and case event needs it, so each app remembers which playbook version each
     round runs and each version's document: a round's version is fixed when the round is
     created and a stored version never changes, so neither goes stale, and the hot paths
@@ -30,7 +32,9 @@ def session_document(session: Session) -> dict:
     documents = caches.playbook_documents()
     playbook_id = versions.get(session.round_id)
     if playbook_id is None:
-        playbook_id = versions[session.round_id] = session.round.playbook_id
+        playbook_id = versions[session.round_id] = db.session.scalar(
+            db.select(Round.playbook_id).where(Round.id == session.round_id)
+        )
     document = documents.get(playbook_id)
     if document is None:
         document = documents[playbook_id] = db.session.get(Playbook, playbook_id).document
