@@ -406,7 +406,12 @@ class Profiler:
             ranked = sorted(table.items(), key=lambda kv: -kv[1])[:top]
             return [[name, round(100 * n / max(total, 1), 1)] for name, n in ranked]
 
-        return {"samples": total, "file": str(self.out), "own": share(own), "inclusive": share(inclusive)}
+        return {
+            "samples": total,
+            "file": str(self.out),
+            "own": share(own),
+            "inclusive": share(inclusive),
+        }
 
 
 def phase(
@@ -625,7 +630,9 @@ def main() -> None:
     parser.add_argument("--capacity-duration", type=float, default=8)
     parser.add_argument("--json", type=Path, help="also write every number to this file")
     parser.add_argument(
-        "--profile", type=Path, help="py-spy each server's worker during (a)(b)(c)(e) into this folder"
+        "--profile",
+        type=Path,
+        help="py-spy each server's worker during (a)(b)(c)(e) into this folder",
     )
     args = parser.parse_args()
 
@@ -658,7 +665,13 @@ def main() -> None:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "results": everything}, indent=1
+                {
+                    "args": {
+                        k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                    },
+                    "results": everything,
+                },
+                indent=1,
             )
         )
 

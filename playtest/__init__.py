@@ -19,7 +19,7 @@ from playtest import cli, errors, instance, resources, security
 from playtest import sqlite as sqlite_files
 from playtest.auth.services import user_by_id
 from playtest.config import SOCKET_MAX_MESSAGE_BYTES, Config, limits
-from playtest.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from playtest.extensions import babel, csrf, db, limiter, login_manager, socketio
 from playtest.i18n import select_locale
 
 
@@ -42,7 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     _attach_database_listeners(app)
     _namespace_by_instance(app)
-    migrate.init_app(app, db, directory=str(resources.MIGRATIONS))
+    if app.config["MIGRATION_COMMANDS"]:
+        _attach_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -69,6 +70,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     cli.register(app)
     return app
+
+
+def _attach_migrations(app: Flask) -> None:
+    """Flask-Migrate, for `playtest init-db` and `flask db ...`.
+
+    The web server's workers are built without it (playtest/wsgi.py): `playtest serve` has
+    run the migrations before starting them, and Alembic with its templates is memory a
+    worker would carry for nothing (bench/RESULTS.md, memory).
+    """
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(resources.MIGRATIONS))
 
 
 def _finish_config(app: Flask) -> None:
@@ -113,7 +126,7 @@ def _namespace_by_instance(app: Flask) -> None:
 def _attach_database_listeners(app: Flask) -> None:
     """Once per engine of this app: SQLite's pragmas, closed-connection checks at checkout; and
     once for the ORM sessions, the listeners that keep the summary digests exact."""
-    from playtest.summary.digests import watch_summary_rows
+    from playtest.summary.versions import watch_summary_rows
 
     with app.app_context():
         engines: list[Engine] = list(db.engines.values())

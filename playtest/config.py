@@ -120,6 +120,7 @@ class Config:
     # id elsewhere, or to tell apart two copies of one database (a restored backup).
     INSTANCE_ID: str | None = None
     ASYNC_MODE = "threading"  # `playtest serve` switches to gevent
+    MIGRATION_COMMANDS = True  # Flask-Migrate attached; off in the web workers (wsgi.py)
     # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every socket event.
     # Connections the server closed (a restart, a terminated backend) are replaced at checkout
     # without one (playtest/__init__.py); any other dead connection fails one statement and

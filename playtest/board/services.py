@@ -258,7 +258,7 @@ def post_reflection(viewer: Viewer, payload: dict) -> Posted:
 
     The INSERT bypasses the ORM's flush listeners on purpose: they bump the data_version of
     finished sessions only, and this transaction has just read the session as not finished
-    (summary/digests.py explains why that is enough).
+    (summary/versions.py explains why that is enough).
     """
     require(viewer, ViewerKind.PARTICIPANT)
     client_id = require_client_id(payload.get("client_id"))

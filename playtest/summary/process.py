@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from scipy import stats as sps
 
 from playtest.summary import stats
 from playtest.summary.journeys import Journeys, Role, datetimes, minutes_between
@@ -359,7 +358,7 @@ def share_comparison(base_k: int, base_n: int, k: int, n: int) -> dict:
     """
     p_value = None
     if base_n and n:
-        p_value = _number(sps.fisher_exact([[base_k, base_n - base_k], [k, n - k]]).pvalue)
+        p_value = _number(stats.fisher_exact_p([[base_k, base_n - base_k], [k, n - k]]))
     return {
         "baseline": base_k / base_n if base_n else None,
         "round": k / n if n else None,

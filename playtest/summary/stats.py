@@ -7,21 +7,40 @@ left to a scipy warning or a NaN in the JSON summary.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import warnings
 from collections.abc import Iterable
+from types import ModuleType
 
 import numpy as np
-from scipy import stats as sps
 
 DEFAULT_SEED = 20261123
 CONFIDENCE_LEVEL = 0.95
 
-# scipy 1.15 renamed bootstrap's `random_state` to `rng` (the old name is on its way out).
-_BOOTSTRAP_RNG_ARG = (
-    "rng" if "rng" in inspect.signature(sps.bootstrap).parameters else "random_state"
-)
+
+@functools.cache
+def _sps() -> ModuleType:
+    """scipy.stats, imported on the first test or interval, not when the app starts.
+
+    It is most of a worker's start-up memory (bench/RESULTS.md), and a worker that only runs
+    live sessions never computes a statistic.
+    """
+    from scipy import stats
+
+    return stats
+
+
+@functools.cache
+def _bootstrap_rng_arg() -> str:
+    """scipy 1.15 renamed bootstrap's `random_state` to `rng` (the old name is going)."""
+    return "rng" if "rng" in inspect.signature(_sps().bootstrap).parameters else "random_state"
+
+
+def fisher_exact_p(table: list[list[int]]) -> float:
+    """Two-sided Fisher's exact test on a 2×2 table of counts."""
+    return float(_sps().fisher_exact(table).pvalue)
 
 
 def _array(values: Iterable[float]) -> np.ndarray:
@@ -68,7 +87,7 @@ def wilcoxon(after: Iterable[float], before: Iterable[float]) -> dict:
     # normal approximation); those are the expected shape of Likert data, not a fault.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = sps.wilcoxon(x, y)
+        result = _sps().wilcoxon(x, y)
     return {"statistic": _number(result.statistic), "p_value": _number(result.pvalue)}
 
 
@@ -81,7 +100,7 @@ _WILCOXON_PERMUTATION_MAX_N = 13
 
 def _wilcoxon_small_with_ties(deltas: np.ndarray) -> dict:
     nonzero = deltas[deltas != 0]  # zero_method="wilcox": zeros are dropped before ranking
-    ranks = sps.rankdata(np.abs(nonzero))  # average ranks, so multiples of 1/2
+    ranks = _sps().rankdata(np.abs(nonzero))  # average ranks, so multiples of 1/2
     r_plus = float(ranks[nonzero > 0].sum())
     r_minus = float(ranks[nonzero < 0].sum())
     halves = np.rint(ranks * 2).astype(np.int64)
@@ -106,7 +125,7 @@ def mann_whitney(prototype: Iterable[float], baseline: Iterable[float]) -> dict:
         return {"mann_whitney_u": None, "p_value": None}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # all-tied samples: zero variance, p is NaN -> None
-        result = sps.mannwhitneyu(x, y, alternative="two-sided")
+        result = _sps().mannwhitneyu(x, y, alternative="two-sided")
     return {"mann_whitney_u": _number(result.statistic), "p_value": _number(result.pvalue)}
 
 
@@ -152,13 +171,13 @@ _BOOTSTRAP_BATCH = 200
 def _bootstrap(data: np.ndarray, seed: int, method: str) -> list[float] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a failed interval comes back as NaN, handled below
-        result = sps.bootstrap(
+        result = _sps().bootstrap(
             (data,),
             np.mean,
             confidence_level=CONFIDENCE_LEVEL,
             method=method,
             batch=_BOOTSTRAP_BATCH if data.size > _BOOTSTRAP_BATCH_ABOVE_N else None,
-            **{_BOOTSTRAP_RNG_ARG: np.random.default_rng(seed)},
+            **{_bootstrap_rng_arg(): np.random.default_rng(seed)},
         )
     low = _number(result.confidence_interval.low)
     high = _number(result.confidence_interval.high)

@@ -24,7 +24,7 @@ from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.models import Reflection, Round, Session, SessionDigest
 from playtest.privacy import purge_playtest
-from playtest.summary import digests
+from playtest.summary import digests, versions
 from playtest.summary.queries import _minutes_between
 from playtest.summary.services import playtest_summary
 from tests.summary.test_services import build_story, rounds_by_label
@@ -147,7 +147,7 @@ def test_a_write_bumps_its_session_once_however_many_apps_were_made(story, tmp_p
     board.hide(staff_in(story, "s1"), story["cards"]["idea"], False)
     db.session.expire_all()
     assert db.session.get(Session, story["s1"]).data_version == before + 1
-    assert not sa.event.contains(so.Session, "after_flush", digests._after_flush)
+    assert not sa.event.contains(so.Session, "after_flush", versions._after_flush)
 
 
 def test_a_digest_of_another_format_or_version_is_rebuilt(story):
