@@ -35,6 +35,7 @@ LANES = ("Highlights", "Blockers", "Opportunities")
 FILLER = "The shared desk meant I could ask the benefits officer straight away, no ticket."
 QUIET_S = 1.5  # a phase has drained once no card has arrived for this long...
 MAX_DRAIN_S = 15.0  # ...or after this long, whatever is still missing is lost
+RECONNECT_S = 0.5  # a reconnect storm's clients retry this often while the server is down
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ class _Worker:
         self.phase = _Phase(-1)
         self.disconnects = 0
         self.stray = 0
+        self.last_state: dict[int, float] = {}  # seat index -> when its latest `state` came
+        self.reconnecting = False  # set for a reconnect storm: dropped clients come back
 
     async def connect_all(self) -> dict:
         import aiohttp
@@ -197,20 +200,26 @@ class _Worker:
 
         client = socketio.AsyncClient(reconnection=False, http_session=self.http)
         got_state = asyncio.Event()
-        client.on("state", lambda _state: got_state.set(), namespace=NAMESPACE)
+
+        def on_state(_state: object) -> None:
+            self.last_state[seat.index] = time.monotonic()
+            got_state.set()
+
+        def on_disconnect(*_reason: object) -> None:
+            self.disconnects += 1
+            if self.reconnecting:
+                task = asyncio.ensure_future(self._reconnect(client, seat))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+        client.on("state", on_state, namespace=NAMESPACE)
         client.on("reflection:added", self._receiver(seat.index), namespace=NAMESPACE)
-        client.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        client.on("disconnect", on_disconnect, namespace=NAMESPACE)
         error = None
         async with gate:
             for attempt in range(3):
                 try:
-                    await client.connect(
-                        self.url,
-                        namespaces=[NAMESPACE],
-                        transports=["websocket"],
-                        auth={"token": seat.token, "session_id": seat.session_id},
-                        wait_timeout=60,
-                    )
+                    await self._open(client, seat)
                     await asyncio.wait_for(got_state.wait(), 60)
                     self.clients.append((client, seat))
                     return None
@@ -223,8 +232,39 @@ class _Worker:
                     await asyncio.sleep(1 + attempt)
         return error
 
-    def _on_disconnect(self, *_reason: object) -> None:
-        self.disconnects += 1
+    async def _open(self, client, seat: Seat) -> None:
+        await client.connect(
+            self.url,
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            auth={"token": seat.token, "session_id": seat.session_id},
+            wait_timeout=60,
+        )
+
+    async def _reconnect(self, client, seat: Seat) -> None:
+        """Come back after the server died, as a browser would, but on a fixed schedule (the
+        same for both servers): first try within RECONNECT_S, then every RECONNECT_S."""
+        await asyncio.sleep(random.random() * RECONNECT_S)
+        while True:
+            try:
+                await self._open(client, seat)
+                return
+            except Exception:
+                await asyncio.sleep(RECONNECT_S)
+
+    def arm_reconnect(self) -> None:
+        self._tasks: set[asyncio.Task] = set()
+        self.reconnecting = True
+
+    async def fresh_states(self, since: float, timeout: float) -> list[float | None]:
+        """When each client got a `state` after `since` (None if not within `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(self.last_state.get(seat.index, 0) > since for _, seat in self.clients):
+                break
+            await asyncio.sleep(0.05)
+        times = [self.last_state.get(seat.index, 0) for _, seat in self.clients]
+        return [t if t > since else None for t in times]
 
     def _receiver(self, me: int):
         def on_card(card: dict) -> None:
@@ -324,6 +364,12 @@ def _worker_process(conn, url: str, seats: list[Seat], concurrency: int) -> None
             if command[0] == "phase":
                 _, phase_id, rate, duration, start_at = command
                 conn.send(("result", await worker.run_phase(phase_id, rate, duration, start_at)))
+            elif command[0] == "arm":
+                worker.arm_reconnect()
+                conn.send(("armed", None))
+            elif command[0] == "states":
+                _, since, timeout = command
+                conn.send(("states", await worker.fresh_states(since, timeout)))
             else:
                 await worker.close()
                 conn.send(("closed", None))
@@ -405,6 +451,19 @@ class LoadGenerator:
         result.ack_ms = _summary(ack_latency)
         result.deliveries_per_s = result.delivered / duration
         return result
+
+    def arm_reconnect(self) -> None:
+        """From now on, a client whose connection drops comes back by itself."""
+        for pipe in self.pipes:
+            pipe.send(("arm",))
+        for pipe in self.pipes:
+            self._receive(pipe, "armed", 30)
+
+    def fresh_states(self, since: float, timeout: float = 120) -> list[float | None]:
+        """When each client had its fresh `state` after `since` (monotonic; None: never)."""
+        for pipe in self.pipes:
+            pipe.send(("states", since, timeout))
+        return [t for pipe in self.pipes for t in self._receive(pipe, "states", timeout + 30)]
 
     def close(self) -> None:
         for pipe in self.pipes:

@@ -46,6 +46,7 @@ class Scenario:
     rate: float = 0.0  # cards per second over all sessions; 0 for the capacity search
     workers: int = 1
     postgres: bool = False  # (e) always; the others with --database postgres
+    storm: bool = False  # (r): SIGKILL and restart the server, time the reconnections
 
     @property
     def capacity(self) -> bool:
@@ -60,6 +61,9 @@ SCENARIOS = {
     "e": Scenario(
         "e", "(c) on PostgreSQL + Redis, 2 processes", 1000, 50, 50, workers=2, postgres=True
     ),
+    "r": Scenario(
+        "r", "reconnect storm: 300 in one session, SIGKILL, restart", 300, 1, 10, storm=True
+    ),
 }
 
 
@@ -72,6 +76,16 @@ class Server:
     def __init__(self, argv: list[str], env: dict, log: Path, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
+        self.argv, self.env = argv, env
+        self._start()
+
+    def kill(self) -> None:
+        """SIGKILL the whole tree, as a crash or an OOM kill would."""
+        os.killpg(self.proc.pid, 9)
+        self.proc.wait(timeout=10)
+
+    def _start(self) -> None:
+        argv, env, log = self.argv, self.env, self.log
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(
                 argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -89,6 +103,9 @@ class Server:
         else:
             raise RuntimeError(f"server did not start:\n{log.read_text()[-3000:]}")
         self.master = psutil.Process(self.proc.pid)
+
+    def restart(self) -> None:
+        self._start()
 
     def processes(self) -> list[psutil.Process]:
         return [self.master, *self.master.children(recursive=True)]
@@ -353,6 +370,8 @@ def measure(target: Target, scenario: Scenario, args) -> dict:
         generator.run(scenario.rate or 10, args.warmup)  # warm caches and pools; not reported
         if scenario.capacity:
             out |= capacity_search(generator, target, args)
+        elif scenario.storm:
+            out |= reconnect_storm(generator, target, scenario, args)
         else:
             profiler = Profiler.start(target, scenario, args)
             out |= phase(generator, target, scenario.rate, args.duration)[1]
@@ -376,14 +395,16 @@ class Profiler:
         self.out = out
 
     @classmethod
-    def start(cls, target: Target, scenario: Scenario, args) -> Profiler | None:
+    def start(
+        cls, target: Target, scenario: Scenario, args, seconds: float | None = None
+    ) -> Profiler | None:
         if not args.profile:
             return None
         args.profile.mkdir(parents=True, exist_ok=True)
         out = args.profile / f"{scenario.name}-{target.name}-{time.strftime('%H%M%S')}.txt"
         workers = target.server.master.children(recursive=True) or [target.server.master]
         argv = ["py-spy", "record", "--format", "raw", "--rate", "250", "--nonblocking"]
-        argv += ["--duration", str(int(args.duration) + 2), "-o", str(out)]
+        argv += ["--duration", str(int(seconds or args.duration + 2)), "-o", str(out)]
         argv += ["--pid", str(workers[0].pid)]
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return cls(proc, out)
@@ -431,6 +452,37 @@ def phase(
         numbers["db_cpu"] = round(window.db_cores, 2)
         numbers["db_cpu_ms_per_card"] = round(window.db_cpu_s * per_card, 2)
     return result, numbers
+
+
+def reconnect_storm(generator: LoadGenerator, target: Target, scenario: Scenario, args) -> dict:
+    """SIGKILL the server with everyone connected, start it again, and time until every
+    client has its fresh `state` (load.RECONNECT_S is the clients' retry schedule)."""
+    generator.arm_reconnect()
+    killed = time.monotonic()
+    target.server.kill()
+    target.server.restart()
+    ready = time.monotonic()
+    cpu_before = target.server.cpu_seconds()
+    profiler = Profiler.start(target, scenario, args, seconds=5)
+    times = generator.fresh_states(since=killed)
+    missing = sum(t is None for t in times)
+    after_ready = sorted(t - ready for t in times if t is not None)
+    return {
+        "restart_s": round(ready - killed, 2),
+        "missing_states": missing,
+        "all_states_after_ready_s": round(after_ready[-1], 2) if after_ready else None,
+        "states_after_ready_ms": _summary_ms(after_ready),
+        "storm_cpu_s": round(target.server.cpu_seconds() - cpu_before, 2),
+    } | ({"profile": profiler.finish()} if profiler else {})
+
+
+def _summary_ms(seconds: list[float]) -> dict:
+    def at(q: float) -> float | None:
+        if not seconds:
+            return None
+        return round(1000 * seconds[min(len(seconds) - 1, int(q / 100 * len(seconds)))])
+
+    return {"p50": at(50), "p95": at(95), "p99": at(99)}
 
 
 def capacity_search(generator: LoadGenerator, target: Target, args) -> dict:
@@ -523,6 +575,21 @@ def ratio(app: float | None, bare: float | None) -> str:
 def report(scenario: Scenario, by_target: dict[str, dict]) -> str:
     app, bare = by_target["app"], by_target["bare"]
     lines = [f"({scenario.name}) {scenario.title}"]
+    if scenario.storm:
+        for name, r in (("app", app), ("bare", bare)):
+            lines.append(
+                f"    {name}: restarted in {r['restart_s']} s; every client's fresh state "
+                f"{r['all_states_after_ready_s']} s after it was up (per client p50/p95/p99 "
+                f"{_triple(r['states_after_ready_ms'])} ms), {r['missing_states']} missing, "
+                f"{r['storm_cpu_s']} CPU s"
+            )
+        lines.append(
+            "    app/bare: all states after ready "
+            f"{ratio(app['all_states_after_ready_s'], bare['all_states_after_ready_s'])}, "
+            "p95 "
+            + ratio(app["states_after_ready_ms"]["p95"], bare["states_after_ready_ms"]["p95"])
+        )
+        return "\n".join(lines + _profile_lines(by_target))
     if scenario.capacity:
         capacity_ratio = ratio(app["capacity_cards_per_s"], bare["capacity_cards_per_s"])
         lines.append(
@@ -543,6 +610,12 @@ def report(scenario: Scenario, by_target: dict[str, dict]) -> str:
         f"ack p95 {ratio(app['ack_ms']['p95'], bare['ack_ms']['p95'])}; "
         f"CPU per card {ratio(app['cpu_ms_per_card'], bare['cpu_ms_per_card'])}"
     )
+    lines += _profile_lines(by_target)
+    return "\n".join(lines)
+
+
+def _profile_lines(by_target: dict[str, dict]) -> list[str]:
+    lines: list[str] = []
     for name, numbers in by_target.items():
         if "profile" not in numbers:
             continue
@@ -552,14 +625,37 @@ def report(scenario: Scenario, by_target: dict[str, dict]) -> str:
         lines.append(
             "      with callees: " + "; ".join(f"{n} {s}%" for n, s in profile["inclusive"][:25])
         )
-    return "\n".join(lines)
+    return lines
 
 
 def medians(runs: list[dict[str, dict]], scenario: Scenario) -> str:
-    """One line per target with the median of the headline numbers over the repeats."""
+    """One line per target with the median of the headline numbers over the repeats, then
+    the median of the per-run app/bare ratios (each run's pair ran back to back)."""
     lines = [f"({scenario.name}) median of {len(runs)} runs"]
+
+    def median_ratio(key) -> str:
+        values = [key(r["app"]) / key(r["bare"]) for r in runs if key(r["app"]) and key(r["bare"])]
+        return f"{statistics.median(values):.2f}" if values else "-"
+
+    if scenario.storm:
+        for name in ("app", "bare"):
+            rows = [run[name] for run in runs]
+            every = statistics.median(r["all_states_after_ready_s"] or 0 for r in rows)
+            restart = statistics.median(r["restart_s"] for r in rows)
+            missing = sum(r["missing_states"] for r in rows)
+            lines.append(
+                f"    {name}: every fresh state {every:.2f} s after up, restart {restart:.2f} s, "
+                f"{missing} missing in all runs"
+            )
+        lines.append(
+            "    app/bare all states after ready, median of per-run ratios: "
+            + median_ratio(lambda r: r["all_states_after_ready_s"])
+        )
+        return "\n".join(lines)
     for name in ("app", "bare"):
         rows = [run[name] for run in runs]
+        start_mb = statistics.median(r["rss_start_mb"] for r in rows)
+        per_1000 = statistics.median(r["kb_per_participant"] for r in rows) * 1000 / 1024
         if scenario.capacity:
             value = statistics.median(r["capacity_cards_per_s"] for r in rows)
             lines.append(f"    {name}: capacity {value} cards/s")
@@ -569,9 +665,12 @@ def medians(runs: list[dict[str, dict]], scenario: Scenario) -> str:
         lost = sum(r["lost"] for r in rows)
         cpu = statistics.median(r["server_cpu"] for r in rows)
         per_card = statistics.median(r["cpu_ms_per_card"] for r in rows)
+        per_delivery = statistics.median(r["cpu_us_per_delivery"] for r in rows)
         lines.append(
             f"    {name}: fan-out {_triple(fan)} ms, ack {_triple(ack)} ms, "
-            f"lost {lost} in all runs, server CPU {cpu:.2f}, {per_card:.1f} CPU ms/card"
+            f"lost {lost} in all runs, server CPU {cpu:.2f}, {per_card:.2f} CPU ms/card, "
+            f"{per_delivery:.0f} CPU µs/delivery, RSS {start_mb:.0f} MB at start "
+            f"+ {per_1000:.0f} MB per 1,000 connected"
         )
     if scenario.capacity:
         ratios = [
@@ -579,11 +678,23 @@ def medians(runs: list[dict[str, dict]], scenario: Scenario) -> str:
             for run in runs
         ]
         lines.append(f"    app/bare capacity per run: {', '.join(ratios)}")
+        lines.append(
+            "    app/bare capacity, median of per-run ratios: "
+            + median_ratio(lambda r: r["capacity_cards_per_s"])
+        )
         return "\n".join(lines)
     fan_ratios = [ratio(r["app"]["fanout_ms"]["p95"], r["bare"]["fanout_ms"]["p95"]) for r in runs]
     cpu_ratios = [ratio(r["app"]["cpu_ms_per_card"], r["bare"]["cpu_ms_per_card"]) for r in runs]
     lines.append(f"    app/bare fan-out p95 per run: {', '.join(fan_ratios)}")
     lines.append(f"    app/bare CPU per card per run: {', '.join(cpu_ratios)}")
+    lines.append(
+        "    medians of per-run ratios: fan-out p95 "
+        + median_ratio(lambda r: r["fanout_ms"]["p95"])
+        + ", CPU per card "
+        + median_ratio(lambda r: r["cpu_ms_per_card"])
+        + ", RSS at start "
+        + median_ratio(lambda r: r["rss_start_mb"])
+    )
     return "\n".join(lines)
 
 

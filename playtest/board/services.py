@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -141,21 +142,31 @@ def lane_visible(session: Session, lane: str) -> bool:
 
 def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
     """The cards this viewer may see, oldest first, in the `state` shape."""
-    cards = db.session.scalars(
-        sa.select(Reflection)
+    # Each card with its author's attendance in one statement: only the authors are read, not
+    # every attendance of the session (a room reconnecting at once asks this N times).
+    rows = db.session.execute(
+        sa.select(Reflection, Attendance.id, Attendance.display_name, Attendance.role)
+        .outerjoin(
+            Attendance,
+            sa.and_(
+                Attendance.session_id == Reflection.session_id,
+                Attendance.participant_id == Reflection.participant_id,
+            ),
+        )
         .where(Reflection.session_id == session.id, Reflection.deleted.is_(False))
         .order_by(Reflection.id)
+        .options(so.joinedload(Reflection.group))
     ).all()
-    authors = _authors(session.id)
     out = []
-    for card in cards:
+    for card, attendance_id, display_name, role in rows:
         mine = viewer.is_participant and card.participant_id == viewer.participant_id
         if not viewer.is_staff:
             if card.hidden:
                 continue
             if not mine and not lane_visible(session, card.lane):
                 continue
-        out.append(card_payload(card, authors.get(card.participant_id), to_author=mine))
+        author = (attendance_id, display_name, role) if attendance_id is not None else None
+        out.append(card_payload(card, author, to_author=mine))
     return out
 
 

@@ -398,9 +398,14 @@ def heartbeat(worker_id: str) -> None:
     db.session.commit()
 
 
+def _online(session_id: int) -> sa.ColumnElement[bool]:
+    """This session's live sockets: seen within the presence timeout."""
+    fresh = utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
+    return sa.and_(Connection.session_id == session_id, Connection.seen_at >= fresh)
+
+
 def presence(session_id: int) -> dict:
     """Who is online now: participants by role, and their names for the console."""
-    fresh = utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
     # One statement for participants and staff: one row per live socket of the session.
     rows = db.session.execute(
         sa.select(
@@ -411,7 +416,7 @@ def presence(session_id: int) -> dict:
             Attendance.role,
         )
         .outerjoin(Attendance, Connection.attendance_id == Attendance.id)
-        .where(Connection.session_id == session_id, Connection.seen_at >= fresh)
+        .where(_online(session_id))
         .order_by(Attendance.display_name)
     ).all()
     # A person with two tabs open is online once.
@@ -433,3 +438,23 @@ def presence(session_id: int) -> dict:
             for participant_id, name, role in people
         ],
     }
+
+
+def presence_counts(session_id: int) -> dict:
+    """presence() without the names, counted by the database: what a participant's `state`
+    carries. A room of N phones reconnecting at once would otherwise load N rows N times."""
+    by_role = dict(
+        db.session.execute(
+            sa.select(Attendance.role, sa.func.count(sa.distinct(Attendance.participant_id)))
+            .join(Connection, Connection.attendance_id == Attendance.id)
+            .where(_online(session_id))
+            .group_by(Attendance.role)
+            .order_by(sa.func.min(Attendance.display_name))
+        ).all()
+    )
+    staff = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
+            _online(session_id), Connection.kind.in_(STAFF_KINDS)
+        )
+    )
+    return {"online": sum(by_role.values()), "by_role": by_role, "staff": staff or 0}

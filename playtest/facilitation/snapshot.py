@@ -123,10 +123,9 @@ def me_payload(
 
 def presence_for(viewer: Viewer, session_id: int) -> dict:
     """Who is online, as this viewer may see it: names for staff, counts for everyone else."""
-    presence = facilitation.presence(session_id)
-    if not viewer.is_staff:
-        presence.pop("people")
-    return presence
+    if viewer.is_staff:
+        return facilitation.presence(session_id)
+    return facilitation.presence_counts(session_id)
 
 
 def state(

@@ -303,6 +303,32 @@ def test_participants_get_presence_counts_without_names(live, room):
     assert "people" not in presence
 
 
+def test_a_participants_counts_are_the_consoles_numbers_without_the_names(live, make):
+    session = make.session()
+    staff = live.staff(make.token(make.facilitator()), session.id)
+    tokens = [
+        make.join(session, name=name, role=role)[0]
+        for name, role in [
+            ("Zoe", "Policy advisor"),
+            ("Ada", "Intake officer"),
+            ("Bea", "Policy advisor"),
+            ("Cy", "Benefits officer"),
+        ]
+    ]
+    for token in tokens:
+        live.participant(token)
+    live.participant(tokens[0])  # Zoe's second tab: still one person
+    late = live.participant(make.join(session, name="Dee", role="Intake officer")[0])
+    counts = drain(late)["state"][0]["presence"]
+    staff.disconnect(namespace="/live")
+    console = live.staff(make.token(make.facilitator()), session.id)
+    full = drain(console)["state"][0]["presence"]
+    assert counts == {key: value for key, value in full.items() if key != "people"}
+    assert counts["online"] == 5 and counts["staff"] == 1
+    assert counts["by_role"] == {"Intake officer": 2, "Benefits officer": 1, "Policy advisor": 2}
+    assert list(counts["by_role"]) == list(full["by_role"])
+
+
 def test_projector_view_link_connects_read_only(live, room):
     session = room["session"]
     projector = live.connect({"session_id": session.id, "view_token": session.view_token})
