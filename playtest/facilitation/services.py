@@ -440,21 +440,31 @@ def presence(session_id: int) -> dict:
     }
 
 
+# Built once: every participant's connect counts presence (a room reconnecting at once does
+# it N times), and a prebuilt statement skips rebuilding the expression and its cache key.
+_ONLINE = sa.and_(
+    Connection.session_id == sa.bindparam("session_id"),
+    Connection.seen_at >= sa.bindparam("fresh"),
+)
+_PARTICIPANTS_ONLINE_BY_ROLE = (
+    sa.select(Attendance.role, sa.func.count(sa.distinct(Attendance.participant_id)))
+    .join(Connection, Connection.attendance_id == Attendance.id)
+    .where(_ONLINE)
+    .group_by(Attendance.role)
+    .order_by(sa.func.min(Attendance.display_name))
+)
+_STAFF_ONLINE = sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
+    _ONLINE, Connection.kind.in_(STAFF_KINDS)
+)
+
+
 def presence_counts(session_id: int) -> dict:
     """presence() without the names, counted by the database: what a participant's `state`
     carries. A room of N phones reconnecting at once would otherwise load N rows N times."""
-    by_role = dict(
-        db.session.execute(
-            sa.select(Attendance.role, sa.func.count(sa.distinct(Attendance.participant_id)))
-            .join(Connection, Connection.attendance_id == Attendance.id)
-            .where(_online(session_id))
-            .group_by(Attendance.role)
-            .order_by(sa.func.min(Attendance.display_name))
-        ).all()
-    )
-    staff = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
-            _online(session_id), Connection.kind.in_(STAFF_KINDS)
-        )
-    )
+    params = {
+        "session_id": session_id,
+        "fresh": utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S),
+    }
+    by_role = dict(db.session.execute(_PARTICIPANTS_ONLINE_BY_ROLE, params).all())
+    staff = db.session.scalar(_STAFF_ONLINE, params)
     return {"online": sum(by_role.values()), "by_role": by_role, "staff": staff or 0}
