@@ -35,9 +35,9 @@ def delete(viewer: Viewer, payload: dict) -> dict:
 
 @live_event("reflection:vote")
 def vote(viewer: Viewer, payload: dict) -> dict:
-    card, left = board.vote(viewer, payload.get("id"), payload.get("on"))
-    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
-    return {"id": card.id, "votes": card.votes, "votes_left": left}
+    voted = board.vote(viewer, payload.get("id"), payload.get("on"))
+    deliver(voted.deliveries)
+    return {"id": voted.card_id, "votes": voted.votes, "votes_left": voted.votes_left}
 
 
 @live_event("reflection:hide")

@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 
 from playtest import config
 from playtest.board import services as board
+from playtest.board.votes import my_votes
 from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation import services as facilitation
 from playtest.i18n import viewer_language
-from playtest.models import Attendance, SegmentRun, Session, Vote
+from playtest.models import Attendance, SegmentRun, Session
 from playtest.playbooks.documents import localized_document
 from playtest.realtime import Viewer
 from playtest.security import PII_PATTERN_SOURCES
@@ -109,14 +110,7 @@ def me_payload(
         "display_name": attendance.display_name,
         "role": viewer.role,
         "role_label": role_labels(document).get(viewer.role, viewer.role),
-        "votes_left": board.votes_left(session, viewer.participant_id),
-        "voted": list(
-            db.session.scalars(
-                sa.select(Vote.reflection_id).where(
-                    Vote.session_id == session.id, Vote.participant_id == viewer.participant_id
-                )
-            )
-        ),
+        **my_votes(session, viewer.participant_id),  # votes_left and voted, in one read
         "ratings": cases.my_ratings(session, viewer.participant_id),
     }
 
