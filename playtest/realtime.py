@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_socketio import leave_room
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from playtest import access
+from playtest import access, config
 from playtest.enums import ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db, socketio
@@ -241,7 +241,8 @@ def freeze_startup_heap() -> None:
     A worker holds a million or so long-lived objects from its imports (Flask, SQLAlchemy,
     SciPy, Babel...) that every full garbage collection walks again: a 150 ms pause of the
     whole gevent worker, every few seconds under load, which was the app's p99 fan-out
-    (bench/RESULTS.md). gc.freeze() parks them in a permanent generation.
+    (bench/RESULTS.md). gc.freeze() parks them in a permanent generation, and the
+    collector's thresholds become config.GC_THRESHOLDS (why: see there).
     """
     global _heap_frozen
     if _heap_frozen:
@@ -249,3 +250,4 @@ def freeze_startup_heap() -> None:
     _heap_frozen = True
     gc.collect()  # freeze no garbage: one pause now, at the first connect
     gc.freeze()
+    gc.set_threshold(*config.GC_THRESHOLDS)
