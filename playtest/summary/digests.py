@@ -41,11 +41,14 @@ from playtest.models import (
     SessionDigest,
     Vote,
 )
-from playtest.summary.queries import CardRow, GroupRow, SessionFacts, SessionInfo, session_facts
+from playtest.summary import journeys as jr
+from playtest.summary.queries import CardRow, GroupRow, SessionFacts, session_facts
+from playtest.summary.scopes import SessionInfo
 from playtest.timeutil import utcnow
 
 # Bump when SessionFacts or its packing changes: digests of another format are rebuilt.
-FORMAT = 1
+# 2: the cases' journeys (the process map).
+FORMAT = 2
 BATCH = 2000  # sessions read per batch of queries (bounded IN lists)
 
 # Rows the summary reads per session; each has the session_id it counts in.
@@ -96,7 +99,9 @@ def load(sessions: Sequence[SessionInfo]) -> dict[int, SessionFacts]:
             sa.select(table).where(table.c.session_id.in_(batch), table.c.format == FORMAT)
         ):
             if row.data_version == versions[row.session_id]:
-                out[row.session_id] = unpack(row.facts, row.handoffs, row.minutes, row.ratings)
+                out[row.session_id] = unpack(
+                    row.facts, row.handoffs, row.minutes, row.ratings, row.journeys
+                )
     return out
 
 
@@ -124,6 +129,7 @@ def save(sessions: Sequence[SessionInfo], facts: dict[int, SessionFacts]) -> Non
 
 def pack(facts: SessionFacts) -> dict:
     """SessionFacts as digest columns: small parts as JSON, arrays as little-endian bytes."""
+    journey_roles, journeys = jr.pack(facts.journeys)
     return {
         "facts": {
             "participants": facts.participants,
@@ -132,14 +138,18 @@ def pack(facts: SessionFacts) -> dict:
             "top": [asdict(card) for card in facts.top],
             "groups": [asdict(group) for group in facts.groups],
             "runs": [list(run) for run in facts.runs],
+            "journey_roles": journey_roles,
         },
         "handoffs": facts.handoffs.astype("<i8").tobytes(),
         "minutes": facts.minutes.astype("<f8").tobytes(),
         "ratings": facts.ratings.astype("<i8").tobytes(),
+        "journeys": journeys,
     }
 
 
-def unpack(small: dict, handoffs: bytes, minutes: bytes, ratings: bytes) -> SessionFacts:
+def unpack(
+    small: dict, handoffs: bytes, minutes: bytes, ratings: bytes, journeys: bytes
+) -> SessionFacts:
     """The SessionFacts that pack() stored."""
     return SessionFacts(
         participants=list(small["participants"]),
@@ -151,6 +161,7 @@ def unpack(small: dict, handoffs: bytes, minutes: bytes, ratings: bytes) -> Sess
         top=[CardRow(**card) for card in small["top"]],
         groups=[GroupRow(**group) for group in small["groups"]],
         runs=[(index, minutes) for index, minutes in small["runs"]],
+        journeys=jr.unpack(small["journey_roles"], journeys),
     )
 
 

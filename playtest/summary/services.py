@@ -14,22 +14,15 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 
 import numpy as np
+from flask_babel import get_locale
 
 from playtest import caches
 from playtest.extensions import db
 from playtest.models import Playtest
-from playtest.summary import digests, metrics
+from playtest.summary import casework, digests, metrics
 from playtest.summary.metrics import DIRECTIONAL_N, directional
-from playtest.summary.queries import (
-    CardRow,
-    GroupRow,
-    RoundInfo,
-    SessionFacts,
-    SessionInfo,
-    round_infos,
-    session_infos,
-    top_of_scope,
-)
+from playtest.summary.queries import CardRow, GroupRow, SessionFacts, top_of_scope
+from playtest.summary.scopes import RoundInfo, SessionInfo, round_infos, session_infos
 from playtest.timeutil import iso_ms, utcnow
 
 
@@ -96,7 +89,11 @@ def _settled_key(
         digests.FORMAT,
         sorted(head.items()),
         [(r.id, r.label, r.position, r.playbook_id, r.playbook_version) for r in rounds],
-        [(s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version) for s in sessions],
+        [
+            (s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version, s.started_at)
+            for s in sessions
+        ],
+        str(get_locale()),  # the headline is in the reader's language
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
@@ -106,8 +103,15 @@ def build_summary(
     rounds: Sequence[RoundInfo],
     sessions: Sequence[SessionInfo],
     facts: dict[int, SessionFacts],
+    with_process: bool = True,
 ) -> dict:
-    """Assemble the summary from each session's facts (no database access)."""
+    """Assemble the summary from each session's facts (no database access).
+
+    `with_process=False` leaves out what DESIGN.md §11 adds (the process blocks, working
+    minutes, rework and the edges that changed): only bench/summary_bench.py asks, to
+    measure what they cost.
+    """
+    spans = casework.windows(sessions, utcnow())
     sessions_by_round: dict[int, list[SessionInfo]] = defaultdict(list)
     for session in sessions:
         sessions_by_round[session.round_id].append(session)
@@ -124,7 +128,11 @@ def build_summary(
                 "status": session.status,
                 "finished_at": iso_ms(session.finished_at),
                 "participants": len(fact.participants),
-                "cases": case_block(fact.handoffs, fact.minutes),
+                "cases": case_block(
+                    fact.handoffs,
+                    fact.minutes,
+                    casework.working_minutes(fact.journeys, spans) if with_process else None,
+                ),
                 "confidence": confidence_block([(session, fact)], info.questions),
                 "lanes": lane_block(info.lanes, [fact.lanes]),
                 "board": board_block(
@@ -136,7 +144,9 @@ def build_summary(
         ]
         handoffs = np.concatenate([f.handoffs for _s, f in scope] or [np.zeros(0, np.int64)])
         minutes = np.concatenate([f.minutes for _s, f in scope] or [np.zeros(0)])
-        round_cases[info.id] = handoffs, minutes
+        journeys = casework.concat([f.journeys for _s, f in scope])
+        working = casework.working_minutes(journeys, spans) if with_process else None
+        round_cases[info.id] = handoffs, minutes, working
         joins: dict[tuple[str | None, str | None], int] = defaultdict(int)
         for _s, fact in scope:
             for from_role, to_role, count in fact.handoff_map:
@@ -157,7 +167,7 @@ def build_summary(
                 "roles": list(info.roles),
                 "questions": list(info.questions),
                 "participants": len(set(chain.from_iterable(f.participants for _s, f in scope))),
-                "cases": case_block(handoffs, minutes),
+                "cases": case_block(handoffs, minutes, working),
                 "confidence": confidence_block(scope, info.questions),
                 "lanes": lane_block(info.lanes, lane_scopes),
                 "board": board_block(
@@ -169,6 +179,7 @@ def build_summary(
                 ),
                 "handoffs": {"n": sum(joins.values())},
                 "handoff_map": metrics.handoff_map_of_counts(joins),
+                **({"process": casework.round_process(journeys)} if with_process else {}),
                 "sessions": session_blocks,
             }
         )
@@ -257,11 +268,16 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def case_block(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
-    """metrics.case_stats plus `directional` flags (on the cases and on the answered ones)."""
+def case_block(
+    handoffs: np.ndarray, minutes: np.ndarray, working: np.ndarray | None = None
+) -> dict:
+    """metrics.case_stats plus `directional` flags (on the cases and on the answered ones),
+    and the working minutes to answer (casework.working_minutes) beside wall-clock time."""
     block = memo_case_stats(handoffs, minutes)
     block["directional"] = directional(block["n"])
     block["time_to_answer_min"]["directional"] = directional(block["time_to_answer_min"]["n"])
+    if working is not None:
+        block["working_time_to_answer_min"] = casework.working_block(working)
     return block
 
 
@@ -357,12 +373,14 @@ def agenda_block(agenda: Sequence[dict], runs: Sequence[tuple[int, float]]) -> d
 def comparison(
     baseline: dict,
     round_: dict,
-    base_cases: tuple[np.ndarray, np.ndarray],
-    cases: tuple[np.ndarray, np.ndarray],
+    base_cases: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+    cases: tuple[np.ndarray, np.ndarray, np.ndarray | None],
 ) -> dict:
-    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer.
+    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer
+    (wall-clock and working minutes), Fisher's exact test on rework, and the headline.
 
-    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns.
+    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns, and the
+    answered cases' working minutes (None without the process block).
     """
     handoffs = memo_compare(base_cases[0], cases[0])
     times = memo_compare(
@@ -372,7 +390,7 @@ def comparison(
         block["directional"] = directional(min(block["n_baseline"], block["n_prototype"]))
     base_delta = baseline["confidence"]["delta_mean"]
     delta = round_["confidence"]["delta_mean"]
-    return {
+    block = {
         "baseline_round_id": baseline["id"],
         "round_id": round_["id"],
         "handoffs_per_case": handoffs,
@@ -387,6 +405,14 @@ def comparison(
         },
         "handoff_map": handoff_map_change(baseline, round_),
     }
+    if base_cases[2] is not None and cases[2] is not None:
+        working = memo_compare(base_cases[2], cases[2])
+        working["directional"] = directional(min(working["n_baseline"], working["n_prototype"]))
+        block["working_time_to_answer_min"] = working
+        block["rework_share"] = casework.rework_comparison(baseline, round_)
+        block["process_edges"] = casework.edge_changes(baseline, round_)
+    block["headline"] = casework.headline(baseline, round_, block)
+    return block
 
 
 def handoff_map_change(baseline: dict, round_: dict) -> list[dict]:
