@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from playtest import access
 from playtest.errors import ActionError, ErrorCode
 from playtest.formatting import finite
-from playtest.summary import export
+from playtest.summary import eventlog_export, export
 from playtest.summary.charts import figures
 from playtest.summary.services import playtest_summary, to_json
 
@@ -76,6 +76,20 @@ def export_csv(playtest_id: int):
 def export_json(playtest_id: int):
     access.playtest_for(current_user, playtest_id)
     return download(playtest_id, "json")
+
+
+@bp.get("/playtests/<int:playtest_id>/export.xes")
+@login_required
+def export_xes(playtest_id: int):
+    playtest = access.playtest_for(current_user, playtest_id)
+    return eventlog_export.xes_download(playtest.id, playtest.title)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.ocel.json")
+@login_required
+def export_ocel(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
+    return eventlog_export.ocel_download(playtest_id)
 
 
 def download(playtest_id: int, fmt: str) -> Response:
