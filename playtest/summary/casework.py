@@ -40,8 +40,13 @@ def _digest(journeys: jr.Journeys) -> bytes:
 
 
 def round_process(journeys: jr.Journeys) -> dict:
-    """A round's `process` block (process.process_map) with its `directional` flag."""
-    block = caches.PROCESS_MAPS.get(_digest(journeys), lambda: process.process_map(journeys))
+    """A round's `process` block (process.process_map) with the cases each role opened
+    (`starts`: the map's edges out of its start) and its `directional` flag."""
+
+    def compute() -> dict:
+        return {**process.process_map(journeys), "starts": process.starts(journeys)}
+
+    block = caches.PROCESS_MAPS.get(_digest(journeys), compute)
     block["directional"] = directional(block["n"])
     return block
 

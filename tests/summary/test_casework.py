@@ -121,6 +121,7 @@ def test_the_baseline_process_map_by_hand(spanning):
         "rework": 1,
         "rework_share": 0.25,
         "stuck": {INTAKE: 1},
+        "starts": {INTAKE: 4},
         "directional": True,
     }
 
