@@ -402,9 +402,12 @@ def main() -> None:
             print(f"  {name:>18}: {n:>10,}")
 
         from playtest.auth.services import create_user, issue_api_token
+        from playtest.members.services import founding_members
         from playtest.summary.services import playtest_summary
 
-        token = args.token or issue_api_token(create_user("bench@example.gov", "bench-password"))
+        user = create_user("bench@example.gov", "bench-password")
+        founding_members(db.session.get(Playtest, playtest_id), user)  # its owner (DESIGN §12)
+        token = args.token or issue_api_token(user)
         db.session.commit()
         t = time.perf_counter()
         playtest_summary(playtest_id, stored=False)

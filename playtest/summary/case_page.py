@@ -142,7 +142,7 @@ def _minutes(case: Case, playtest_id: int) -> dict:
     """The case's wall-clock and working minutes from open to answer (None while open)."""
     if case.answered_at is None:
         return {"wall": None, "working": None}
-    spans = casework.windows(session_infos(playtest_id), utcnow())
+    spans = casework.Windows(session_infos(playtest_id), utcnow()).spans
     opened, answered = datetimes([case.opened_at]), datetimes([case.answered_at])
     working = float(process.working_minutes(opened, answered, spans)[0])
     wall = (case.answered_at - case.opened_at).total_seconds() / 60

@@ -2,9 +2,11 @@
 process map (process.py) and the summary dict (services.py).
 
 Each round's `process` block and the working minutes of rounds and sessions come from the
-journeys in the sessions' facts (stored in their digests), memoised per process on the exact
-columns like the other statistics; the headline sentences come from headline.py in the
-reader's language.
+journeys in the sessions' facts (stored in their digests). They are memoised per process like
+the other statistics, keyed by the digests of the journeys' packed columns that the facts
+carry (queries.SessionFacts.journeys_key) and of the session windows: a rebuild whose cases
+did not change neither unpacks nor re-reads a journey (bench/summary_bench.py --process).
+The headline sentences come from headline.py in the reader's language.
 """
 
 from __future__ import annotations
@@ -20,47 +22,75 @@ from playtest import caches
 from playtest.formatting import format_number
 from playtest.summary import headline as hl
 from playtest.summary import journeys as jr
-from playtest.summary import process
+from playtest.summary import metrics, process
 from playtest.summary.metrics import directional
+from playtest.summary.queries import SessionFacts
 from playtest.summary.scopes import SessionInfo
 
 
-def windows(sessions: Iterable[SessionInfo], now: datetime) -> process.SessionWindows:
-    """The playtest's session windows: each session from its first start to its finish."""
-    return process.session_windows(((s.started_at, s.finished_at) for s in sessions), now)
+class Windows:
+    """The playtest's session windows (each session from its first start to its finish) and
+    a digest of them, for the memo keys."""
+
+    def __init__(self, sessions: Iterable[SessionInfo], now: datetime) -> None:
+        self.spans = process.session_windows(((s.started_at, s.finished_at) for s in sessions), now)
+        self.key = hashlib.blake2b(
+            self.spans.starts.tobytes() + b"|" + self.spans.ends.tobytes(), digest_size=20
+        ).digest()
 
 
-def _digest(journeys: jr.Journeys) -> bytes:
-    hasher = hashlib.blake2b(digest_size=20)
-    hasher.update(repr(journeys.role_names).encode())
-    for column in (journeys.lengths, journeys.roles, journeys.at, journeys.answered_at):
-        hasher.update(np.ascontiguousarray(column).tobytes())
-        hasher.update(b"|")
-    return hasher.digest()
+def scope_key(facts: Sequence[SessionFacts]) -> bytes:
+    """A digest of several sessions' journeys, in order (a round's)."""
+    return hashlib.blake2b(b"".join(f.journeys_key for f in facts), digest_size=20).digest()
 
 
-def round_process(journeys: jr.Journeys) -> dict:
+def round_process(facts: Sequence[SessionFacts]) -> dict:
     """A round's `process` block (process.process_map) with the cases each role opened
     (`starts`: the map's edges out of its start) and its `directional` flag."""
 
     def compute() -> dict:
+        journeys = jr.concat([f.journeys for f in facts])
         return {**process.process_map(journeys), "starts": process.starts(journeys)}
 
-    block = caches.PROCESS_MAPS.get(_digest(journeys), compute)
+    block = caches.PROCESS_MAPS.get(scope_key(facts), compute)
     block["directional"] = directional(block["n"])
     return block
 
 
-def working_minutes(journeys: jr.Journeys, spans: process.SessionWindows) -> np.ndarray:
+def session_working(fact: SessionFacts, windows: Windows) -> np.ndarray:
     """Minutes inside the session windows from open to answer, per answered case."""
-    minutes = process.working_minutes(journeys.opened_at, journeys.answered_at, spans)
-    return minutes[~np.isnan(minutes)]
+
+    def compute() -> np.ndarray:
+        journeys = fact.journeys
+        minutes = process.working_minutes(journeys.opened_at, journeys.answered_at, windows.spans)
+        return minutes[~np.isnan(minutes)]
+
+    return caches.WORKING_MINUTES.get((fact.journeys_key, windows.key), compute)
+
+
+def scope_working(facts: Sequence[SessionFacts], windows: Windows) -> tuple[np.ndarray, dict]:
+    """A scope's working minutes (its sessions', in order) and their block."""
+    minutes = np.concatenate(
+        [session_working(f, windows) for f in facts] or [np.zeros(0, dtype=np.float64)]
+    )
+    key = (b"working", scope_key(facts), windows.key)
+    return minutes, caches.CASE_STATS.get(key, lambda: working_block(minutes))
 
 
 def working_block(minutes: np.ndarray) -> dict:
     """`working_time_to_answer_min`: {n, median, q1, q3, directional}, as time to answer."""
     block = process.minutes_block(minutes)
     block["directional"] = directional(block["n"])
+    return block
+
+
+def working_comparison(
+    base: tuple[np.ndarray, bytes], now: tuple[np.ndarray, bytes], windows: Windows
+) -> dict:
+    """Mann–Whitney U and Cliff's delta on two rounds' working minutes ((minutes, scope key))."""
+    key = (b"working", base[1], now[1], windows.key)
+    block = caches.COMPARISONS.get(key, lambda: metrics.compare(base[0], now[0]))
+    block["directional"] = directional(min(block["n_baseline"], block["n_prototype"]))
     return block
 
 
@@ -81,8 +111,3 @@ def headline(baseline: dict, round_: dict, comparison: dict) -> list[dict]:
     return hl.headline(
         baseline, round_, comparison, gettext, ngettext, lambda value: format_number(value, 1)
     )
-
-
-def concat(parts: Sequence[jr.Journeys]) -> jr.Journeys:
-    """A round's journeys from its sessions'."""
-    return jr.concat(parts)

@@ -41,7 +41,6 @@ from playtest.models import (
     SessionDigest,
     Vote,
 )
-from playtest.summary import journeys as jr
 from playtest.summary.queries import CardRow, GroupRow, SessionFacts, session_facts
 from playtest.summary.scopes import SessionInfo
 from playtest.timeutil import utcnow
@@ -129,7 +128,6 @@ def save(sessions: Sequence[SessionInfo], facts: dict[int, SessionFacts]) -> Non
 
 def pack(facts: SessionFacts) -> dict:
     """SessionFacts as digest columns: small parts as JSON, arrays as little-endian bytes."""
-    journey_roles, journeys = jr.pack(facts.journeys)
     return {
         "facts": {
             "participants": facts.participants,
@@ -138,12 +136,13 @@ def pack(facts: SessionFacts) -> dict:
             "top": [asdict(card) for card in facts.top],
             "groups": [asdict(group) for group in facts.groups],
             "runs": [list(run) for run in facts.runs],
-            "journey_roles": journey_roles,
+            "journey_roles": facts.journey_roles,
+            "journeys_key": facts.journeys_key.hex(),
         },
         "handoffs": facts.handoffs.astype("<i8").tobytes(),
         "minutes": facts.minutes.astype("<f8").tobytes(),
         "ratings": facts.ratings.astype("<i8").tobytes(),
-        "journeys": journeys,
+        "journeys": facts.journey_blob,
     }
 
 
@@ -161,7 +160,9 @@ def unpack(
         top=[CardRow(**card) for card in small["top"]],
         groups=[GroupRow(**group) for group in small["groups"]],
         runs=[(index, minutes) for index, minutes in small["runs"]],
-        journeys=jr.unpack(small["journey_roles"], journeys),
+        journey_roles=list(small["journey_roles"]),
+        journey_blob=bytes(journeys),  # unpacked only if a summary needs the columns
+        journeys_key=bytes.fromhex(small["journeys_key"]),
     )
 
 

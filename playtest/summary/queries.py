@@ -10,6 +10,8 @@ handoffs and minutes to answer, each rating answer) come back as arrays.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -86,8 +88,23 @@ class SessionFacts:
     groups: list[GroupRow]
     runs: list[tuple[int, float]]  # (segment index, running minutes) per segment run
     # The journeys of the cases opened here (by case id, as `handoffs`), whichever session
-    # their later events happened in: what the process map reads (summary/process.py).
-    journeys: jr.Journeys = dataclasses.field(default_factory=jr.empty)
+    # their later events happened in: what the process map reads (summary/process.py). Kept
+    # packed (journeys.pack) and unpacked only when asked for, with a digest of the packed
+    # columns that the summary's memos are keyed on (summary/casework.py): a rebuild whose
+    # journeys did not change never unpacks or hashes them.
+    journey_roles: list = dataclasses.field(default_factory=list)
+    journey_blob: bytes = b""
+    journeys_key: bytes = b""
+
+    @functools.cached_property
+    def journeys(self) -> jr.Journeys:
+        return jr.unpack(self.journey_roles, self.journey_blob) if self.journey_blob else jr.empty()
+
+    def set_journeys(self, journeys: jr.Journeys) -> None:
+        """Keep these journeys (packed, keyed) as the session's."""
+        self.journey_roles, self.journey_blob = jr.pack(journeys)
+        self.journeys_key = journeys_key(self.journey_roles, self.journey_blob)
+        self.__dict__["journeys"] = journeys  # the cached_property's slot
 
     def rating_rows(self, session_id: int, order: int) -> list[RatingRow]:
         """The answers as metrics rows, the session ranked `order` within its scope."""
@@ -97,8 +114,13 @@ class SessionFacts:
         ]
 
 
+def journeys_key(roles: Sequence, blob: bytes) -> bytes:
+    """A digest of packed journeys: equal exactly when the columns are."""
+    return hashlib.blake2b(repr(list(roles)).encode() + b"|" + blob, digest_size=20).digest()
+
+
 def _empty_facts() -> SessionFacts:
-    return SessionFacts(
+    facts = SessionFacts(
         participants=[],
         handoffs=np.zeros(0, dtype=np.int64),
         minutes=np.zeros(0, dtype=np.float64),
@@ -108,8 +130,9 @@ def _empty_facts() -> SessionFacts:
         top=[],
         groups=[],
         runs=[],
-        journeys=jr.empty(),
     )
+    facts.set_journeys(jr.empty())
+    return facts
 
 
 def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:
@@ -134,7 +157,7 @@ def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:
     for session_id, runs in segment_runs(sessions).items():
         facts[session_id].runs = runs
     for session_id, journeys in case_journeys(sessions).items():
-        facts[session_id].journeys = journeys
+        facts[session_id].set_journeys(journeys)
     return facts
 
 

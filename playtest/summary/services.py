@@ -111,13 +111,13 @@ def build_summary(
     minutes, rework and the edges that changed): only bench/summary_bench.py asks, to
     measure what they cost.
     """
-    spans = casework.windows(sessions, utcnow())
+    windows = casework.Windows(sessions, utcnow())
     sessions_by_round: dict[int, list[SessionInfo]] = defaultdict(list)
     for session in sessions:
         sessions_by_round[session.round_id].append(session)
 
     round_blocks = []
-    round_cases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    round_cases: dict[int, tuple] = {}
     for info in rounds:
         scope = [(s, facts[s.id]) for s in sessions_by_round.get(info.id, [])]
         numbers = {s.id: s.number for s, _f in scope}
@@ -131,7 +131,7 @@ def build_summary(
                 "cases": case_block(
                     fact.handoffs,
                     fact.minutes,
-                    casework.working_minutes(fact.journeys, spans) if with_process else None,
+                    casework.scope_working([fact], windows)[1] if with_process else None,
                 ),
                 "confidence": confidence_block([(session, fact)], info.questions),
                 "lanes": lane_block(info.lanes, [fact.lanes]),
@@ -144,9 +144,16 @@ def build_summary(
         ]
         handoffs = np.concatenate([f.handoffs for _s, f in scope] or [np.zeros(0, np.int64)])
         minutes = np.concatenate([f.minutes for _s, f in scope] or [np.zeros(0)])
-        journeys = casework.concat([f.journeys for _s, f in scope])
-        working = casework.working_minutes(journeys, spans) if with_process else None
-        round_cases[info.id] = handoffs, minutes, working
+        scope_facts = [f for _s, f in scope]
+        working, working_stats = (
+            casework.scope_working(scope_facts, windows) if with_process else (None, None)
+        )
+        round_cases[info.id] = (
+            handoffs,
+            minutes,
+            None if working is None else (working, casework.scope_key(scope_facts)),
+            windows,
+        )
         joins: dict[tuple[str | None, str | None], int] = defaultdict(int)
         for _s, fact in scope:
             for from_role, to_role, count in fact.handoff_map:
@@ -167,7 +174,7 @@ def build_summary(
                 "roles": list(info.roles),
                 "questions": list(info.questions),
                 "participants": len(set(chain.from_iterable(f.participants for _s, f in scope))),
-                "cases": case_block(handoffs, minutes, working),
+                "cases": case_block(handoffs, minutes, working_stats),
                 "confidence": confidence_block(scope, info.questions),
                 "lanes": lane_block(info.lanes, lane_scopes),
                 "board": board_block(
@@ -179,7 +186,7 @@ def build_summary(
                 ),
                 "handoffs": {"n": sum(joins.values())},
                 "handoff_map": metrics.handoff_map_of_counts(joins),
-                **({"process": casework.round_process(journeys)} if with_process else {}),
+                **({"process": casework.round_process(scope_facts)} if with_process else {}),
                 "sessions": session_blocks,
             }
         )
@@ -268,16 +275,14 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def case_block(
-    handoffs: np.ndarray, minutes: np.ndarray, working: np.ndarray | None = None
-) -> dict:
+def case_block(handoffs: np.ndarray, minutes: np.ndarray, working: dict | None = None) -> dict:
     """metrics.case_stats plus `directional` flags (on the cases and on the answered ones),
-    and the working minutes to answer (casework.working_minutes) beside wall-clock time."""
+    and the working minutes to answer (casework.scope_working) beside wall-clock time."""
     block = memo_case_stats(handoffs, minutes)
     block["directional"] = directional(block["n"])
     block["time_to_answer_min"]["directional"] = directional(block["time_to_answer_min"]["n"])
     if working is not None:
-        block["working_time_to_answer_min"] = casework.working_block(working)
+        block["working_time_to_answer_min"] = working
     return block
 
 
@@ -373,14 +378,15 @@ def agenda_block(agenda: Sequence[dict], runs: Sequence[tuple[int, float]]) -> d
 def comparison(
     baseline: dict,
     round_: dict,
-    base_cases: tuple[np.ndarray, np.ndarray, np.ndarray | None],
-    cases: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+    base_cases: tuple,
+    cases: tuple,
 ) -> dict:
     """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer
     (wall-clock and working minutes), Fisher's exact test on rework, and the headline.
 
-    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns, and the
-    answered cases' working minutes (None without the process block).
+    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns, then the
+    answered cases' working minutes with their scope key (None without the process block),
+    then the session windows (casework.Windows).
     """
     handoffs = memo_compare(base_cases[0], cases[0])
     times = memo_compare(
@@ -406,9 +412,9 @@ def comparison(
         "handoff_map": handoff_map_change(baseline, round_),
     }
     if base_cases[2] is not None and cases[2] is not None:
-        working = memo_compare(base_cases[2], cases[2])
-        working["directional"] = directional(min(working["n_baseline"], working["n_prototype"]))
-        block["working_time_to_answer_min"] = working
+        block["working_time_to_answer_min"] = casework.working_comparison(
+            base_cases[2], cases[2], cases[3]
+        )
         block["rework_share"] = casework.rework_comparison(baseline, round_)
         block["process_edges"] = casework.edge_changes(baseline, round_)
     block["headline"] = casework.headline(baseline, round_, block)

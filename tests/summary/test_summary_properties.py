@@ -22,7 +22,7 @@ from tests.summary.test_process_properties import ROLES, journeys_lists
 
 def facts_of(cases) -> SessionFacts:
     journeys = journeys_of(cases, ROLES[:3])
-    return SessionFacts(
+    facts = SessionFacts(
         participants=[],
         handoffs=journeys.lengths - 1,
         minutes=journeys.minutes_to_answer(),
@@ -32,8 +32,9 @@ def facts_of(cases) -> SessionFacts:
         top=[],
         groups=[],
         runs=[],
-        journeys=journeys,
     )
+    facts.set_journeys(journeys)
+    return facts
 
 
 def round_info(round_id: int) -> RoundInfo:
