@@ -46,8 +46,8 @@ from playtest.summary.scopes import SessionInfo
 from playtest.timeutil import utcnow
 
 # Bump when SessionFacts or its packing changes: digests of another format are rebuilt.
-# 2: the cases' journeys (the process map).
-FORMAT = 2
+# 2: the cases' journeys (the process map); 3: with the digest of their packed columns.
+FORMAT = 3
 BATCH = 2000  # sessions read per batch of queries (bounded IN lists)
 
 # Rows the summary reads per session; each has the session_id it counts in.
