@@ -25,6 +25,10 @@ p50/p95/p99 over --runs requests through the Flask test client (or a real server
 changed (the settled playtest's summary text is served again), the baseline round relabelled
 before each request (the summary is rebuilt from the stored digests, no session re-read),
 and one finished session changed before each request (that session is re-read too).
+
+--process on|off|both (default both) times the phases with the process block (DESIGN.md §11:
+process maps, working minutes, rework, the edges that changed) and without it
+(build_summary(with_process=False)), to show what it adds to a rebuild.
 """
 
 from __future__ import annotations
@@ -371,6 +375,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--server-url", help="time a running server instead of the test client")
     parser.add_argument("--token", help="staff API token for --server-url")
+    parser.add_argument("--process", choices=["on", "off", "both"], default="both")
     args = parser.parse_args()
     if args.runs < 20:
         parser.error("--runs must be at least 20")
@@ -397,9 +402,12 @@ def main() -> None:
             print(f"  {name:>18}: {n:>10,}")
 
         from playtest.auth.services import create_user, issue_api_token
+        from playtest.members.services import founding_members
         from playtest.summary.services import playtest_summary
 
-        token = args.token or issue_api_token(create_user("bench@example.gov", "bench-password"))
+        user = create_user("bench@example.gov", "bench-password")
+        founding_members(db.session.get(Playtest, playtest_id), user)  # its owner (DESIGN §12)
+        token = args.token or issue_api_token(user)
         db.session.commit()
         t = time.perf_counter()
         playtest_summary(playtest_id, stored=False)
@@ -448,31 +456,59 @@ def main() -> None:
                 )
                 db.session.commit()
 
-        status, size = get()  # warm-up: imports, caches, connection pool
-        assert status == 200, status
-        phases = {
-            "nothing changed (the settled summary's text is served again)": (None, []),
-            "round relabelled before each request (rebuilt from digests)": (relabel_baseline, []),
-            "one session changed before each request (it is re-read)": (touch_one_session, []),
-        }
-        for change, timings in phases.values():
-            for i in range(args.runs):
-                if change:
-                    change(i)
-                t = time.perf_counter()
-                status, size = get()
-                timings.append((time.perf_counter() - t) * 1000)
-                assert status == 200, status
-    print(f"GET {path}: {args.runs} runs each, response {size / 1024:.0f} KiB")
-    for name, (_change, timings) in phases.items():
+        from playtest import caches
+        from playtest.summary import services
+
+        with_process = services.build_summary
+
+        def without_process(*a, **kw):
+            return with_process(*a, **kw, with_process=False)
+
+        variants = {"on": with_process, "off": without_process}
+        results = {}
+        for variant in ("on", "off") if args.process == "both" else (args.process,):
+            services.build_summary = variants[variant]  # the server's own code path otherwise
+            caches.SUMMARY_TEXTS.results.clear()  # the text of the other variant is not served
+            status, size = get()  # warm-up: imports, caches, connection pool
+            assert status == 200, status
+            phases = {
+                "nothing changed (the settled summary's text is served again)": (None, []),
+                "round relabelled before each request (rebuilt from digests)": (
+                    relabel_baseline,
+                    [],
+                ),
+                "one session changed before each request (it is re-read)": (touch_one_session, []),
+            }
+            for change, timings in phases.values():
+                for i in range(args.runs):
+                    if change:
+                        change(i)
+                    t = time.perf_counter()
+                    status, size = get()
+                    timings.append((time.perf_counter() - t) * 1000)
+                    assert status == 200, status
+            results[variant] = (phases, size)
+        services.build_summary = with_process
+    for variant, (phases, size) in results.items():
         print(
-            f"  {name}: p50 {percentile(timings, 50):.0f} ms   p95 {percentile(timings, 95):.0f} ms"
-            f"   p99 {percentile(timings, 99):.0f} ms   (min {min(timings):.0f}, "
-            f"mean {statistics.fmean(timings):.0f}, max {max(timings):.0f})"
+            f"GET {path} with the process block {variant}: {args.runs} runs each, "
+            f"response {size / 1024:.0f} KiB"
         )
-    for name, (_change, timings) in phases.items():
-        met = "met" if percentile(timings, 95) < 300 else "MISSED"
-        print(f"  target p95 < 300 ms, {name}: {met}")
+        for name, (_change, timings) in phases.items():
+            print(
+                f"  {name}: p50 {percentile(timings, 50):.0f} ms   p95 "
+                f"{percentile(timings, 95):.0f} ms   p99 {percentile(timings, 99):.0f} ms   "
+                f"(min {min(timings):.0f}, mean {statistics.fmean(timings):.0f}, "
+                f"max {max(timings):.0f})"
+            )
+        for name, (_change, timings) in phases.items():
+            met = "met" if percentile(timings, 95) < 300 else "MISSED"
+            print(f"  target p95 < 300 ms, {name}: {met}")
+    if len(results) == 2:
+        (on, _), (off, _) = results["on"], results["off"]
+        for name in on:
+            added = percentile(on[name][1], 50) / percentile(off[name][1], 50) - 1
+            print(f"  the process block adds {added:+.0%} (p50) to: {name}")
     tmp.cleanup()
 
 

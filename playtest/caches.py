@@ -85,5 +85,7 @@ SUMMARY_MEMO_ENTRIES = 12_000
 CASE_STATS: LRU[dict] = LRU(SUMMARY_MEMO_ENTRIES)
 CONFIDENCES: LRU[dict] = LRU(SUMMARY_MEMO_ENTRIES)
 COMPARISONS: LRU[dict] = LRU(1024)
+PROCESS_MAPS: LRU[dict] = LRU(1024)  # one per round (summary/casework.py)
+WORKING_MINUTES: LRU = LRU(SUMMARY_MEMO_ENTRIES)  # an array per session (summary/casework.py)
 # The JSON text of settled playtests' summaries (str: nothing to copy).
 SUMMARY_TEXTS: LRU[str] = LRU(16)

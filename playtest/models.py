@@ -461,6 +461,7 @@ class SessionDigest(db.Model):
     handoffs: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # int64 per case
     minutes: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # float64 per case, NaN: open
     ratings: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # int64 rows of 4
+    journeys: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)  # summary.journeys.pack()
 
 
 class Connection(db.Model):

@@ -16,6 +16,7 @@ from playtest.facilitation import services as facilitation
 from playtest.facilitation.snapshot import state
 from playtest.models import Session
 from playtest.playbooks.services import api_payload, import_playbook, problems_json
+from playtest.summary import eventlog_export
 from playtest.summary.routes import download
 from playtest.summary.services import playtest_summary_json
 
@@ -139,3 +140,19 @@ def export_file(playtest_id: int, fmt: str):
     """One table as CSV (`table` required), or JSON: every table, or one (summary.routes)."""
     access.playtest_for(current_staff(), playtest_id)
     return download(playtest_id, fmt)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.xes")
+@staff_required()
+def export_xes(playtest_id: int):
+    """The case event log as IEEE XES, one trace per case (DESIGN.md §11)."""
+    playtest = access.playtest_for(current_staff(), playtest_id)
+    return eventlog_export.xes_download(playtest.id, playtest.title)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.ocel.json")
+@staff_required()
+def export_ocel(playtest_id: int):
+    """The case event log as OCEL 2.0 JSON: cases, roles, sessions, participants."""
+    access.playtest_for(current_staff(), playtest_id)
+    return eventlog_export.ocel_download(playtest_id)

@@ -31,11 +31,13 @@ from playtest.extensions import db
 from playtest.models import (
     SessionDigest,
 )
-from playtest.summary.queries import CardRow, GroupRow, SessionFacts, SessionInfo, session_facts
+from playtest.summary.queries import CardRow, GroupRow, SessionFacts, session_facts
+from playtest.summary.scopes import SessionInfo
 from playtest.timeutil import utcnow
 
 # Bump when SessionFacts or its packing changes: digests of another format are rebuilt.
-FORMAT = 1
+# 2: the cases' journeys (the process map); 3: with the digest of their packed columns.
+FORMAT = 3
 BATCH = 2000  # sessions read per batch of queries (bounded IN lists)
 
 
@@ -73,7 +75,9 @@ def load(sessions: Sequence[SessionInfo]) -> dict[int, SessionFacts]:
             sa.select(table).where(table.c.session_id.in_(batch), table.c.format == FORMAT)
         ):
             if row.data_version == versions[row.session_id]:
-                out[row.session_id] = unpack(row.facts, row.handoffs, row.minutes, row.ratings)
+                out[row.session_id] = unpack(
+                    row.facts, row.handoffs, row.minutes, row.ratings, row.journeys
+                )
     return out
 
 
@@ -109,14 +113,19 @@ def pack(facts: SessionFacts) -> dict:
             "top": [asdict(card) for card in facts.top],
             "groups": [asdict(group) for group in facts.groups],
             "runs": [list(run) for run in facts.runs],
+            "journey_roles": facts.journey_roles,
+            "journeys_key": facts.journeys_key.hex(),
         },
         "handoffs": facts.handoffs.astype("<i8").tobytes(),
         "minutes": facts.minutes.astype("<f8").tobytes(),
         "ratings": facts.ratings.astype("<i8").tobytes(),
+        "journeys": facts.journey_blob,
     }
 
 
-def unpack(small: dict, handoffs: bytes, minutes: bytes, ratings: bytes) -> SessionFacts:
+def unpack(
+    small: dict, handoffs: bytes, minutes: bytes, ratings: bytes, journeys: bytes
+) -> SessionFacts:
     """The SessionFacts that pack() stored."""
     return SessionFacts(
         participants=list(small["participants"]),
@@ -128,6 +137,9 @@ def unpack(small: dict, handoffs: bytes, minutes: bytes, ratings: bytes) -> Sess
         top=[CardRow(**card) for card in small["top"]],
         groups=[GroupRow(**group) for group in small["groups"]],
         runs=[(index, minutes) for index, minutes in small["runs"]],
+        journey_roles=list(small["journey_roles"]),
+        journey_blob=bytes(journeys),  # unpacked only if a summary needs the columns
+        journeys_key=bytes.fromhex(small["journeys_key"]),
     )
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from playtest.extensions import db
 from playtest.models import Playtest
 from playtest.security import formula_safe
-from playtest.summary import queries
+from playtest.summary import queries, scopes
 from playtest.summary.services import agenda_block
 from playtest.timeutil import iso_ms
 
@@ -83,7 +83,7 @@ def _records(rows: Iterable, columns: tuple[str, ...]) -> list[dict]:
 
 
 def _ratings(playtest_id: int) -> list[dict]:
-    questions = {r.id: r.questions for r in queries.round_infos(playtest_id)}
+    questions = {r.id: r.questions for r in scopes.round_infos(playtest_id)}
     out = []
     for row in queries.export_ratings(playtest_id):
         asked = questions.get(row.round_id, ())
@@ -104,10 +104,10 @@ def _ratings(playtest_id: int) -> list[dict]:
 
 def _segments(playtest_id: int) -> list[dict]:
     """Every segment of every session's agenda: planned minutes, and actual once it ran."""
-    rounds = {r.id: r for r in queries.round_infos(playtest_id)}
-    runs = queries.segment_runs(queries.sessions_of(playtest_id))
+    rounds = {r.id: r for r in scopes.round_infos(playtest_id)}
+    runs = queries.segment_runs(scopes.sessions_of(playtest_id))
     out = []
-    for session in queries.session_infos(playtest_id):
+    for session in scopes.session_infos(playtest_id):
         agenda = rounds[session.round_id].agenda(session.number)
         for segment in agenda_block(agenda, runs.get(session.id, []))["segments"]:
             out.append(

@@ -263,6 +263,19 @@ def rework_cases(journeys: Journeys) -> np.ndarray:
     return out
 
 
+def starts(journeys: Journeys) -> dict[str, int]:
+    """Cases by the role that opened them, most first (a missing role is ""): the edges out of
+    the process map's start."""
+    counts = np.bincount(journeys.roles[journeys.offsets[:-1]], minlength=len(journeys.role_names))
+    opened = [
+        (journeys.role_names[code], int(count))
+        for code, count in enumerate(counts.tolist())
+        if count
+    ]
+    opened.sort(key=lambda item: (-item[1], _role_key(item[0])))
+    return {role or "": count for role, count in opened}
+
+
 def stuck(journeys: Journeys) -> dict[str, int]:
     """Unanswered cases by the role holding them now, most first (a missing role is "")."""
     holders = journeys.roles[_lasts(journeys)][~journeys.answered]

@@ -9,22 +9,23 @@ handoffs and minutes to answer, each rating answer) come back as arrays.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import sqlalchemy as sa
 
 from playtest.enums import CaseEventKind, RatingPhase
-from playtest.extensions import db
 from playtest.facilitation.clock import actual_minutes
 from playtest.models import (
     Attendance,
     Case,
     CaseEvent,
-    Playbook,
     Rating,
     Reflection,
     ReflectionGroup,
@@ -32,7 +33,9 @@ from playtest.models import (
     SegmentRun,
     Session,
 )
+from playtest.summary import journeys as jr
 from playtest.summary.metrics import RatingRow
+from playtest.summary.scopes import Sessions, raw, run
 from playtest.timeutil import utcnow
 
 TOP_CARDS_PER_LANE = 3
@@ -41,41 +44,6 @@ PHASE_CODES = {
     RatingPhase.AFTER: 1,
 }  # how a rating's phase is kept in SessionFacts.ratings
 PHASES = {code: phase for phase, code in PHASE_CODES.items()}
-
-Sessions = Sequence[int] | sa.Select  # the sessions a query reads: ids, or a select of ids
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    """A round with what its playbook says: lanes, roles, questions and the agendas."""
-
-    id: int
-    label: str
-    position: int
-    is_baseline: bool
-    playbook_id: int
-    playbook_title: str
-    playbook_version: int
-    lanes: tuple[str, ...]
-    roles: tuple[str, ...]
-    questions: tuple[str, ...]
-    agendas: tuple[tuple[dict, ...], ...]  # per session number - 1: segments {title, minutes, kind}
-
-    def agenda(self, number: int) -> tuple[dict, ...]:
-        """Session N's segments; a number the playbook does not plan has no agenda."""
-        return self.agendas[number - 1] if 1 <= number <= len(self.agendas) else ()
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    """One session's identity, clock state and data version (not its rows)."""
-
-    id: int
-    round_id: int
-    number: int
-    status: str
-    finished_at: datetime | None
-    data_version: int
 
 
 @dataclass(frozen=True)
@@ -119,6 +87,24 @@ class SessionFacts:
     top: list[CardRow]  # most-voted visible cards, TOP_CARDS_PER_LANE per lane
     groups: list[GroupRow]
     runs: list[tuple[int, float]]  # (segment index, running minutes) per segment run
+    # The journeys of the cases opened here (by case id, as `handoffs`), whichever session
+    # their later events happened in: what the process map reads (summary/process.py). Kept
+    # packed (journeys.pack) and unpacked only when asked for, with a digest of the packed
+    # columns that the summary's memos are keyed on (summary/casework.py): a rebuild whose
+    # journeys did not change never unpacks or hashes them.
+    journey_roles: list = dataclasses.field(default_factory=list)
+    journey_blob: bytes = b""
+    journeys_key: bytes = b""
+
+    @functools.cached_property
+    def journeys(self) -> jr.Journeys:
+        return jr.unpack(self.journey_roles, self.journey_blob) if self.journey_blob else jr.empty()
+
+    def set_journeys(self, journeys: jr.Journeys) -> None:
+        """Keep these journeys (packed, keyed) as the session's."""
+        self.journey_roles, self.journey_blob = jr.pack(journeys)
+        self.journeys_key = journeys_key(self.journey_roles, self.journey_blob)
+        self.__dict__["journeys"] = journeys  # the cached_property's slot
 
     def rating_rows(self, session_id: int, order: int) -> list[RatingRow]:
         """The answers as metrics rows, the session ranked `order` within its scope."""
@@ -128,8 +114,13 @@ class SessionFacts:
         ]
 
 
+def journeys_key(roles: Sequence, blob: bytes) -> bytes:
+    """A digest of packed journeys: equal exactly when the columns are."""
+    return hashlib.blake2b(repr(list(roles)).encode() + b"|" + blob, digest_size=20).digest()
+
+
 def _empty_facts() -> SessionFacts:
-    return SessionFacts(
+    facts = SessionFacts(
         participants=[],
         handoffs=np.zeros(0, dtype=np.int64),
         minutes=np.zeros(0, dtype=np.float64),
@@ -140,102 +131,8 @@ def _empty_facts() -> SessionFacts:
         groups=[],
         runs=[],
     )
-
-
-def _run(statement: sa.Executable) -> sa.CursorResult:
-    """Run a column query on the session's connection (same transaction, no ORM loading)."""
-    return db.session.connection().execute(statement)
-
-
-def sessions_of(playtest_id: int) -> sa.Select:
-    """A select of the playtest's session ids."""
-    return (
-        sa.select(Session.id)
-        .join(Round, Round.id == Session.round_id)
-        .where(Round.playtest_id == playtest_id)
-    )
-
-
-def round_infos(playtest_id: int) -> list[RoundInfo]:
-    """The playtest's rounds in order, with their playbook's lists."""
-    rows = _run(
-        sa.select(Round.id, Round.label, Round.position, Round.is_baseline, Round.playbook_id)
-        .where(Round.playtest_id == playtest_id)
-        .order_by(Round.position, Round.id)
-    ).all()
-    # Each playbook once: rounds often share one, and its document is the costly column.
-    playbooks = {
-        row.id: row
-        for row in _run(
-            sa.select(Playbook.id, Playbook.title, Playbook.version, Playbook.document).where(
-                Playbook.id.in_({row.playbook_id for row in rows})
-            )
-        )
-    }
-    plans = {playbook_id: _plan(row.document) for playbook_id, row in playbooks.items()}
-    return [
-        RoundInfo(
-            id=row.id,
-            label=row.label,
-            position=row.position,
-            is_baseline=row.is_baseline,
-            playbook_id=row.playbook_id,
-            playbook_title=playbooks[row.playbook_id].title,
-            playbook_version=playbooks[row.playbook_id].version,
-            **plans[row.playbook_id],
-        )
-        for row in rows
-    ]
-
-
-def _plan(document: dict) -> dict:
-    """A playbook document's lanes, roles, questions and agendas, as RoundInfo holds them."""
-    return {
-        "lanes": tuple(document.get("lanes") or ()),
-        "roles": tuple(document.get("roles") or ()),
-        "questions": tuple(document.get("questions") or ()),
-        "agendas": tuple(
-            tuple(
-                {"title": seg["title"], "minutes": seg["minutes"], "kind": seg["kind"]}
-                for seg in session["segments"]
-            )
-            for session in document.get("sessions") or ()
-        ),
-    }
-
-
-def session_infos(playtest_id: int) -> list[SessionInfo]:
-    rows = _run(
-        sa.select(
-            Session.id,
-            Session.round_id,
-            Session.number,
-            Session.status,
-            _raw(Session.finished_at),
-            Session.data_version,
-        )
-        .join(Round, Round.id == Session.round_id)
-        .where(Round.playtest_id == playtest_id)
-        .order_by(Round.position, Round.id, Session.number)
-    ).all()
-    return [
-        SessionInfo(id_, round_id, number, status, _utc(finished_at), version)
-        for id_, round_id, number, status, finished_at, version in rows
-    ]
-
-
-def _raw(column: sa.ColumnElement) -> sa.ColumnElement:
-    """The column's value as the driver returns it, skipping per-value Python processing."""
-    return sa.type_coerce(column, sa.types.NullType())
-
-
-def _utc(value: str | datetime | None) -> datetime | None:
-    """A stored UTC time (_raw: SQLite text, PostgreSQL a naive datetime) as an aware one."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
+    facts.set_journeys(jr.empty())
+    return facts
 
 
 def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:
@@ -259,13 +156,15 @@ def session_facts(sessions: Sequence[int]) -> dict[int, SessionFacts]:
         facts[group.session_id].groups.append(group)
     for session_id, runs in segment_runs(sessions).items():
         facts[session_id].runs = runs
+    for session_id, journeys in case_journeys(sessions).items():
+        facts[session_id].set_journeys(journeys)
     return facts
 
 
 def _participants(sessions: Sessions) -> dict[int, list[int]]:
     """session id -> the participants who joined it."""
     out: dict[int, list[int]] = defaultdict(list)
-    for session_id, participant_id in _run(
+    for session_id, participant_id in run(
         sa.select(Attendance.session_id, Attendance.participant_id)
         .where(Attendance.session_id.in_(sessions))
         .distinct()
@@ -282,8 +181,8 @@ def _case_columns(sessions: Sessions) -> dict[int, tuple[np.ndarray, np.ndarray]
     derives from the event log (corrections removed) on every change.
     """
     cases = Case.__table__.c
-    rows = _run(
-        sa.select(cases.session_id, _raw(cases.opened_at), _raw(cases.answered_at), cases.handoffs)
+    rows = run(
+        sa.select(cases.session_id, raw(cases.opened_at), raw(cases.answered_at), cases.handoffs)
         .where(cases.session_id.in_(sessions))
         .order_by(cases.session_id, cases.id)
     ).all()
@@ -314,11 +213,45 @@ def _minutes_between(opened: Sequence, answered: Sequence) -> np.ndarray:
     return np.where(np.isnat(end), np.nan, micros / 1e6 / 60.0)
 
 
+def case_journeys(sessions: Sessions) -> dict[int, jr.Journeys]:
+    """session id -> the journeys of the cases opened in it, by case id (as _case_columns).
+
+    One statement: every standing open, handoff and answer of those cases, whichever session
+    it happened in (a correction and the event it undid are both left out, DESIGN.md §7).
+    """
+    undo = sa.orm.aliased(CaseEvent, name="undo_event")
+    rows = run(
+        sa.select(
+            Case.session_id, CaseEvent.case_id, CaseEvent.kind, CaseEvent.to_role, raw(CaseEvent.at)
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .outerjoin(undo, undo.corrects_id == CaseEvent.id)
+        .where(
+            Case.session_id.in_(sessions),
+            CaseEvent.kind.in_(jr.JOURNEY_KINDS),
+            undo.id.is_(None),
+        )
+        .order_by(Case.session_id, CaseEvent.case_id, CaseEvent.id)
+    ).all()
+    if not rows:
+        return {}
+    session_ids, case_ids, kinds, roles, at = zip(*rows, strict=True)
+    session_ids = np.array(session_ids, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, session_ids[1:] != session_ids[:-1]])
+    ends = np.r_[starts[1:], session_ids.size]
+    return {
+        int(session_ids[start]): jr.journeys_from_events(
+            case_ids[start:end], kinds[start:end], roles[start:end], at[start:end]
+        )
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
 def _ratings(sessions: Sessions) -> dict[int, np.ndarray]:
     """session id -> its answers as rows (participant id, phase code, question index, value)."""
     phase = sa.case(*((Rating.phase == name, code) for name, code in PHASE_CODES.items()), else_=-1)
     out: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for session_id, participant_id, code, question, value in _run(
+    for session_id, participant_id, code, question, value in run(
         sa.select(
             Rating.session_id,
             Rating.participant_id,
@@ -339,7 +272,7 @@ def _ratings(sessions: Sessions) -> dict[int, np.ndarray]:
 
 def lane_cards(sessions: Sessions) -> dict[tuple[int, str], tuple[int, int]]:
     """(session_id, lane) -> (cards, of which hidden); deleted cards excluded."""
-    rows = _run(
+    rows = run(
         sa.select(
             Reflection.session_id,
             Reflection.lane,
@@ -369,7 +302,7 @@ def handoff_counts(sessions: Sessions) -> list[tuple[int, str | None, str | None
     """
     return [
         tuple(row)
-        for row in _run(
+        for row in run(
             standing_handoffs(
                 sa.select(
                     CaseEvent.session_id,
@@ -419,7 +352,7 @@ def top_cards(sessions: Sessions) -> dict[int, list[CardRow]]:
         )
         .subquery()
     )
-    rows = _run(
+    rows = run(
         sa.select(ranked, ReflectionGroup.title.label("group_title"))
         .outerjoin(ReflectionGroup, ReflectionGroup.id == ranked.c.group_id)
         .where(ranked.c.rank <= TOP_CARDS_PER_LANE)
@@ -460,7 +393,7 @@ def top_of_scope(cards: Sequence[CardRow]) -> list[CardRow]:
 def groups(sessions: Sessions) -> list[GroupRow]:
     """Named themes that still hold at least one card, biggest first within each session."""
     cards = sa.func.count(Reflection.id)
-    rows = _run(
+    rows = run(
         sa.select(
             ReflectionGroup.id,
             ReflectionGroup.session_id,
@@ -488,7 +421,7 @@ def segment_runs(
 ) -> dict[int, list[tuple[int, float]]]:
     """session_id -> [(segment index, running minutes)], pauses excluded; open runs up to now."""
     now = now or utcnow()
-    rows = _run(
+    rows = run(
         sa.select(
             SegmentRun.session_id,
             SegmentRun.segment_index,
@@ -511,7 +444,7 @@ def segment_runs(
 def export_reflections(playtest_id: int) -> Iterator[sa.Row]:
     """Non-deleted cards; an anonymous card's author id and role are never selected."""
     anonymous = Reflection.anonymous.is_(True)
-    return _run(
+    return run(
         sa.select(
             Reflection.id,
             Session.round_id,
@@ -536,7 +469,7 @@ def export_reflections(playtest_id: int) -> Iterator[sa.Row]:
 
 
 def export_cases(playtest_id: int) -> Iterator[sa.Row]:
-    return _run(
+    return run(
         sa.select(
             Case.id.label("case_id"),
             Case.round_id,
@@ -555,7 +488,7 @@ def export_cases(playtest_id: int) -> Iterator[sa.Row]:
 
 def export_handoffs(playtest_id: int) -> Iterator[sa.Row]:
     """Handoff events still standing (a corrected handoff is not a handoff)."""
-    return _run(
+    return run(
         standing_handoffs(
             sa.select(
                 CaseEvent.case_id,
@@ -574,7 +507,7 @@ def export_handoffs(playtest_id: int) -> Iterator[sa.Row]:
 
 
 def export_ratings(playtest_id: int) -> Iterator[sa.Row]:
-    return _run(
+    return run(
         sa.select(
             Rating.participant_id,
             Session.round_id,

@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from playtest import access
 from playtest.errors import ActionError, ErrorCode
 from playtest.formatting import finite
-from playtest.summary import export
+from playtest.summary import case_page as cases
+from playtest.summary import eventlog_export, export
 from playtest.summary.charts import figures
+from playtest.summary.process_charts import process_figures
 from playtest.summary.services import playtest_summary, to_json
 
 bp = Blueprint("summary", __name__)
@@ -27,9 +29,10 @@ def summary_context(playtest_id: int) -> dict | None:
     names = export_names()
     return {
         "summary": summary,
-        "figures": figures(summary),
+        "figures": figures(summary) | process_figures(summary),
         "rounds_by_id": {r["id"]: r for r in summary["rounds"]},
         "exports": [(table, names[table]) for table in export.TABLES],
+        "case_links": cases.case_links(playtest_id),
     }
 
 
@@ -54,6 +57,17 @@ def summary(playtest_id: int):
     return render_template("summary/summary.html", **context)
 
 
+@bp.get("/playtests/<int:playtest_id>/cases/<int:case_id>")
+@login_required
+def case_page(playtest_id: int, case_id: int):
+    """One case's journey: swimlanes by role, with times, reasons and outcome."""
+    playtest = access.playtest_for(current_user, playtest_id)
+    context = cases.case_context(playtest.id, case_id)
+    if context is None:
+        abort(404)
+    return render_template("summary/case.html", playtest=playtest, **context)
+
+
 @bp.get("/playtests/<int:playtest_id>/report")
 @login_required
 def report(playtest_id: int):
@@ -76,6 +90,20 @@ def export_csv(playtest_id: int):
 def export_json(playtest_id: int):
     access.playtest_for(current_user, playtest_id)
     return download(playtest_id, "json")
+
+
+@bp.get("/playtests/<int:playtest_id>/export.xes")
+@login_required
+def export_xes(playtest_id: int):
+    playtest = access.playtest_for(current_user, playtest_id)
+    return eventlog_export.xes_download(playtest.id, playtest.title)
+
+
+@bp.get("/playtests/<int:playtest_id>/export.ocel.json")
+@login_required
+def export_ocel(playtest_id: int):
+    access.playtest_for(current_user, playtest_id)
+    return eventlog_export.ocel_download(playtest_id)
 
 
 def download(playtest_id: int, fmt: str) -> Response:

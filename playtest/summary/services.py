@@ -14,22 +14,15 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 
 import numpy as np
+from flask_babel import get_locale
 
 from playtest import caches
 from playtest.extensions import db
 from playtest.models import Playtest
-from playtest.summary import digests, metrics
+from playtest.summary import casework, digests, metrics
 from playtest.summary.metrics import DIRECTIONAL_N, directional
-from playtest.summary.queries import (
-    CardRow,
-    GroupRow,
-    RoundInfo,
-    SessionFacts,
-    SessionInfo,
-    round_infos,
-    session_infos,
-    top_of_scope,
-)
+from playtest.summary.queries import CardRow, GroupRow, SessionFacts, top_of_scope
+from playtest.summary.scopes import RoundInfo, SessionInfo, round_infos, session_infos
 from playtest.timeutil import iso_ms, utcnow
 
 
@@ -96,7 +89,11 @@ def _settled_key(
         digests.FORMAT,
         sorted(head.items()),
         [(r.id, r.label, r.position, r.playbook_id, r.playbook_version) for r in rounds],
-        [(s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version) for s in sessions],
+        [
+            (s.id, s.round_id, s.number, s.finished_at.timestamp(), s.data_version, s.started_at)
+            for s in sessions
+        ],
+        str(get_locale()),  # the headline is in the reader's language
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
@@ -106,14 +103,21 @@ def build_summary(
     rounds: Sequence[RoundInfo],
     sessions: Sequence[SessionInfo],
     facts: dict[int, SessionFacts],
+    with_process: bool = True,
 ) -> dict:
-    """Assemble the summary from each session's facts (no database access)."""
+    """Assemble the summary from each session's facts (no database access).
+
+    `with_process=False` leaves out what DESIGN.md §11 adds (the process blocks, working
+    minutes, rework and the edges that changed): only bench/summary_bench.py asks, to
+    measure what they cost.
+    """
+    windows = casework.Windows(sessions, utcnow())
     sessions_by_round: dict[int, list[SessionInfo]] = defaultdict(list)
     for session in sessions:
         sessions_by_round[session.round_id].append(session)
 
     round_blocks = []
-    round_cases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    round_cases: dict[int, tuple] = {}
     for info in rounds:
         scope = [(s, facts[s.id]) for s in sessions_by_round.get(info.id, [])]
         numbers = {s.id: s.number for s, _f in scope}
@@ -124,7 +128,11 @@ def build_summary(
                 "status": session.status,
                 "finished_at": iso_ms(session.finished_at),
                 "participants": len(fact.participants),
-                "cases": case_block(fact.handoffs, fact.minutes),
+                "cases": case_block(
+                    fact.handoffs,
+                    fact.minutes,
+                    casework.scope_working([fact], windows)[1] if with_process else None,
+                ),
                 "confidence": confidence_block([(session, fact)], info.questions),
                 "lanes": lane_block(info.lanes, [fact.lanes]),
                 "board": board_block(
@@ -136,7 +144,16 @@ def build_summary(
         ]
         handoffs = np.concatenate([f.handoffs for _s, f in scope] or [np.zeros(0, np.int64)])
         minutes = np.concatenate([f.minutes for _s, f in scope] or [np.zeros(0)])
-        round_cases[info.id] = handoffs, minutes
+        scope_facts = [f for _s, f in scope]
+        working, working_stats = (
+            casework.scope_working(scope_facts, windows) if with_process else (None, None)
+        )
+        round_cases[info.id] = (
+            handoffs,
+            minutes,
+            None if working is None else (working, casework.scope_key(scope_facts)),
+            windows,
+        )
         joins: dict[tuple[str | None, str | None], int] = defaultdict(int)
         for _s, fact in scope:
             for from_role, to_role, count in fact.handoff_map:
@@ -157,7 +174,7 @@ def build_summary(
                 "roles": list(info.roles),
                 "questions": list(info.questions),
                 "participants": len(set(chain.from_iterable(f.participants for _s, f in scope))),
-                "cases": case_block(handoffs, minutes),
+                "cases": case_block(handoffs, minutes, working_stats),
                 "confidence": confidence_block(scope, info.questions),
                 "lanes": lane_block(info.lanes, lane_scopes),
                 "board": board_block(
@@ -169,6 +186,7 @@ def build_summary(
                 ),
                 "handoffs": {"n": sum(joins.values())},
                 "handoff_map": metrics.handoff_map_of_counts(joins),
+                **({"process": casework.round_process(scope_facts)} if with_process else {}),
                 "sessions": session_blocks,
             }
         )
@@ -257,11 +275,14 @@ def memo_compare(baseline: Sequence[float], prototype: Sequence[float]) -> dict:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def case_block(handoffs: np.ndarray, minutes: np.ndarray) -> dict:
-    """metrics.case_stats plus `directional` flags (on the cases and on the answered ones)."""
+def case_block(handoffs: np.ndarray, minutes: np.ndarray, working: dict | None = None) -> dict:
+    """metrics.case_stats plus `directional` flags (on the cases and on the answered ones),
+    and the working minutes to answer (casework.scope_working) beside wall-clock time."""
     block = memo_case_stats(handoffs, minutes)
     block["directional"] = directional(block["n"])
     block["time_to_answer_min"]["directional"] = directional(block["time_to_answer_min"]["n"])
+    if working is not None:
+        block["working_time_to_answer_min"] = working
     return block
 
 
@@ -357,12 +378,15 @@ def agenda_block(agenda: Sequence[dict], runs: Sequence[tuple[int, float]]) -> d
 def comparison(
     baseline: dict,
     round_: dict,
-    base_cases: tuple[np.ndarray, np.ndarray],
-    cases: tuple[np.ndarray, np.ndarray],
+    base_cases: tuple,
+    cases: tuple,
 ) -> dict:
-    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer.
+    """Round vs baseline: Mann–Whitney U and Cliff's delta on handoffs and time to answer
+    (wall-clock and working minutes), Fisher's exact test on rework, and the headline.
 
-    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns.
+    Each side's cases are (handoffs, minutes) arrays as in metrics.case_columns, then the
+    answered cases' working minutes with their scope key (None without the process block),
+    then the session windows (casework.Windows).
     """
     handoffs = memo_compare(base_cases[0], cases[0])
     times = memo_compare(
@@ -372,7 +396,7 @@ def comparison(
         block["directional"] = directional(min(block["n_baseline"], block["n_prototype"]))
     base_delta = baseline["confidence"]["delta_mean"]
     delta = round_["confidence"]["delta_mean"]
-    return {
+    block = {
         "baseline_round_id": baseline["id"],
         "round_id": round_["id"],
         "handoffs_per_case": handoffs,
@@ -387,6 +411,14 @@ def comparison(
         },
         "handoff_map": handoff_map_change(baseline, round_),
     }
+    if base_cases[2] is not None and cases[2] is not None:
+        block["working_time_to_answer_min"] = casework.working_comparison(
+            base_cases[2], cases[2], cases[3]
+        )
+        block["rework_share"] = casework.rework_comparison(baseline, round_)
+        block["process_edges"] = casework.edge_changes(baseline, round_)
+    block["headline"] = casework.headline(baseline, round_, block)
+    return block
 
 
 def handoff_map_change(baseline: dict, round_: dict) -> list[dict]:

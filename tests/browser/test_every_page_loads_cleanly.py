@@ -33,11 +33,12 @@ PAGES = {
     "facilitation.projector": "projector",
     "summary.summary": "summary",
     "summary.report": "printable report",
+    "summary.case_page": "one case's journey",
     "admin.users": "accounts, for admins",
     "auth.set_password": "a one-time set-password link",
 }
 NOT_PAGES = ("api.", "static")
-DATA_SUFFIXES = (".csv", ".json", ".md", ".svg")
+DATA_SUFFIXES = (".csv", ".json", ".md", ".svg", ".xes")
 
 
 @dataclass
@@ -159,7 +160,9 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
     wait_live(staff)
     live_session.control("start")
     expect(staff.get_by_text("Segment 1 of 2")).to_be_visible()
-    visit(staff, reachable["playtest"] + "/summary", "summary.summary")
+    summary = visit(staff, reachable["playtest"] + "/summary", "summary.summary")
+    case_page = summary.locator(".pt-case-links a").first.get_attribute("href")  # C-104
+    visit(staff, case_page, "summary.case_page")
     visit(staff, reachable["playtest"] + "/report", "summary.report")
     visit(staff, "/admin/users", "admin.users")  # the browser tests' account is the admin
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from playtest.cases import services as cases
 from playtest.extensions import socketio
 from playtest.facilitation import services as facilitation
 from playtest.members import services as members
@@ -19,7 +20,7 @@ from tests.auth import PASSWORD
 from tests.conftest import drain, emit
 
 # URL arguments that name something inside one playtest, and the others a route may have.
-PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id"}
+PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id", "case_id"}
 OTHER_ARGS = {"user_id", "fmt"}
 # Routes that name no playtest, and why anyone signed in (or anyone at all) may reach them.
 NOT_PER_PLAYTEST = {
@@ -60,10 +61,16 @@ def teams(app, make):
     dave = make.facilitator("dave@example.gov", PASSWORD, member=False)
     members.add_member(alice, playtest, carol.email, "observer")
     members.add_member(alice, playtest, dave.email, "facilitator")
+    _token, attendance = make.join(session, "Erin", "Intake officer")
+    case, _ = cases.open_case(
+        facilitation.participant_viewer(attendance),
+        {"client_id": "00000000-0000-4000-8000-000000000017", "label": "C-1"},
+    )
     return {
         "playtest_id": playtest.id,
         "round_id": round_.id,
         "session_id": session.id,
+        "case_id": case.id,  # a case of Alice's playtest, for the case page
         "user_id": dave.id,  # a member, for the member-removal routes
         "alice": alice,
         "bob": bob,

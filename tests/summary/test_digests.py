@@ -27,7 +27,7 @@ from playtest.privacy import purge_playtest
 from playtest.summary import digests, versions
 from playtest.summary.queries import _minutes_between
 from playtest.summary.services import playtest_summary
-from tests.summary.test_services import build_story, rounds_by_label
+from tests.summary.test_services import BENEFITS, INTAKE, POLICY, build_story, rounds_by_label
 
 
 def fresh(playtest_id: int) -> dict:
@@ -99,15 +99,30 @@ def test_a_case_from_a_finished_session_answered_in_a_later_one(story):
     c4 = db.session.scalar(sa.select(cases.Case.id).where(cases.Case.label == "C-4"))
     cases.answer(ada, {"client_id": str(uuid.uuid4()), "case_id": c4})
     summary = assert_current(story)
-    s1 = rounds_by_label(summary)["Baseline"]["sessions"][0]
+    baseline = rounds_by_label(summary)["Baseline"]
+    s1 = baseline["sessions"][0]
     assert s1["cases"]["answered"] == 4 and s1["cases"]["unanswered"] == 0
+    # The process map follows: nothing is stuck with policy any more, and C-4's path ends in
+    # an answer (policy held it from minute 10; Ada answers at the story's last minute, 115).
+    assert baseline["process"]["stuck"] == {}
+    assert {"from": POLICY, "to": "answered", "count": 2, "median_wait_min": 62.5} in (
+        baseline["process"]["edges"]
+    )
+    # Only session 1 (0 to 33) ran: C-4 (opened at 2) works 31 minutes; C-1 30, C-3 20, C-2 10.
+    assert baseline["cases"]["working_time_to_answer_min"]["n"] == 4
+    assert baseline["cases"]["working_time_to_answer_min"]["q3"] == 30.25
 
 
 def test_a_handoff_in_a_finished_session_undone_from_a_later_one(story):
     c1 = db.session.scalar(sa.select(cases.Case.id).where(cases.Case.label == "C-1"))
     cases.correct(staff_in(story, "s2"), {"case_id": c1, "action": "undo_handoff"})
     summary = assert_current(story)
-    assert rounds_by_label(summary)["Baseline"]["handoffs"] == {"n": 2}
+    baseline = rounds_by_label(summary)["Baseline"]
+    assert baseline["handoffs"] == {"n": 2}
+    # C-1's handoff to policy is gone from its path: benefits answered-by-policy no more.
+    paths = [variant["path"] for variant in baseline["process"]["variants"]]
+    assert [INTAKE, BENEFITS, "answered"] in paths
+    assert [INTAKE, BENEFITS, POLICY, "answered"] not in paths
 
 
 def test_moderating_a_finished_sessions_board(story):

@@ -243,6 +243,17 @@ def test_a_case_opened_without_a_role_has_a_null_holder():
     assert block["stuck"] == {"": 1}
 
 
+def test_starts_count_the_cases_each_role_opened():
+    cases = [
+        Journey(BENEFITS, at(0), ((INTAKE, at(1)),)),
+        Journey(INTAKE, at(0)),
+        Journey(None, at(0)),
+        Journey(BENEFITS, at(0), (), at(3)),
+    ]
+    assert process.starts(journeys_of(cases, [INTAKE])) == {BENEFITS: 2, "": 1, INTAKE: 1}
+    assert process.starts(jr.empty([INTAKE])) == {}
+
+
 # --- round vs round ---------------------------------------------------------------------------
 
 

@@ -195,6 +195,14 @@ def test_baseline_cases_hand_checked(story):
             "q3": 25.0,
             "directional": True,
         },
+        # Session 1 ran from minute 0 to 33: every answer fell inside it.
+        "working_time_to_answer_min": {
+            "n": 3,
+            "median": 20.0,
+            "q1": 15.0,
+            "q3": 25.0,
+            "directional": True,
+        },
         "directional": True,
     }
     s1, s2 = baseline["sessions"]
