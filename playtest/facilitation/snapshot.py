@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from playtest import config
+from playtest.actions import services as actions
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -158,6 +159,7 @@ def state(
             "reflections": reflections,
             "me": me_payload(session, viewer, attendance, document),
             "cases": cases.visible_cases(session, viewer),
+            "actions": actions.actions_payload(session.round.playtest_id),
         }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)

@@ -4,6 +4,7 @@
 // Staff actions are sent straight away with an ack (no outbox): a facilitator must know at
 // once whether "Next" worked, so failures show in the error summary at the top.
 
+import { setupActions } from "./actions.js";
 import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
 const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
@@ -45,6 +46,8 @@ async function act(event, payload) {
   else showProblem(ack?.error?.message || t("timeout"));
   return null;
 }
+
+const actions = setupActions({ client, act });
 
 // --- clock -----------------------------------------------------------------------------------
 
@@ -576,6 +579,7 @@ const render = start({
     renderCounts();
     renderBoard();
     renderCases();
+    actions.render();
   },
 });
 

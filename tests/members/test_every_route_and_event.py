@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from playtest.extensions import socketio
+from playtest.actions.models import Action
+from playtest.extensions import db, socketio
 from playtest.facilitation import services as facilitation
 from playtest.members import services as members
 from playtest.realtime import NAMESPACE
@@ -19,7 +20,7 @@ from tests.auth import PASSWORD
 from tests.conftest import drain, emit
 
 # URL arguments that name something inside one playtest, and the others a route may have.
-PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id"}
+PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id", "action_id"}
 OTHER_ARGS = {"user_id", "fmt"}
 # Routes that name no playtest, and why anyone signed in (or anyone at all) may reach them.
 NOT_PER_PLAYTEST = {
@@ -60,7 +61,20 @@ def teams(app, make):
     dave = make.facilitator("dave@example.gov", PASSWORD, member=False)
     members.add_member(alice, playtest, carol.email, "observer")
     members.add_member(alice, playtest, dave.email, "facilitator")
+    action = Action(
+        playtest_id=playtest.id,
+        round_id=round_.id,
+        origin_session_id=session.id,
+        origin_session_number=1,
+        client_id="walker-action-1",
+        text="Agreed change",
+        status="agreed",
+        history=[],
+    )
+    db.session.add(action)
+    db.session.commit()
     return {
+        "action_id": action.id,
         "playtest_id": playtest.id,
         "round_id": round_.id,
         "session_id": session.id,
@@ -165,6 +179,7 @@ def test_every_event_is_forbidden_to_an_observer_member(app, live, teams):
     assert state["session"]["id"] == teams["session_id"]  # she reads the session...
     events = live_events()
     assert {"timer:control", "reflection:hide", "board:mode", "reflection:group"} <= events
+    assert {"action:add", "action:propose", "action:update"} <= events
     for event in sorted(events):
         ack = emit(carol, event, {})
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", (event, ack)

@@ -1,0 +1,81 @@
+"""Actions in the room: added on the console, seen on every phone and on the projector."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from playtest.actions.models import Action
+from tests.browser import LAPTOP, PHONE, describe_violations, join, post_card, wait_live
+from tests.browser.test_console import open_console
+
+
+def actions_list(page):
+    return page.locator("#pt-actions-list")
+
+
+def test_an_action_added_on_the_console_shows_on_a_phone_and_the_projector(
+    live_session, new_page, axe
+):
+    console = open_console(new_page, live_session)
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    projector = new_page({"width": 1920, "height": 1080})
+    projector.goto(live_session.projector_url)
+    wait_live(projector)
+
+    console.get_by_label("Action", exact=True).fill("Intake checks eligibility first")
+    console.get_by_label("Owner", exact=True).fill("Intake officer")
+    console.get_by_label("Due by session").select_option("2")
+    console.get_by_role("button", name="Add action").click()
+
+    for page in (console, ada, projector):
+        item = actions_list(page).locator("li").filter(has_text="Intake checks eligibility")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text("Agreed · Owner: Intake officer · Due by session 2")
+
+    # Moved on from the console: every screen follows.
+    console.locator("#pt-actions-list summary").click()
+    console.get_by_label("Status", exact=True).select_option("trying")
+    console.get_by_role("button", name="Save action: Intake checks eligibility first").click()
+    expect(actions_list(ada)).to_contain_text("Trying · Owner: Intake officer")
+    expect(actions_list(projector)).to_contain_text("Trying · Owner: Intake officer")
+    assert live_session.rows(Action) == 1
+    for page in (console, ada, projector):
+        violations = axe(page)
+        assert violations == [], describe_violations(violations)
+
+
+def test_a_participant_proposes_an_action_about_a_card(live_session, new_page):
+    console = open_console(new_page, live_session)
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    post_card(ada, "Nobody owns triage", lane="Blockers")
+
+    ada.get_by_label("Propose an action").fill("Name a triage owner each morning")
+    ada.get_by_label("About a card (optional)").select_option(label="Nobody owns triage")
+    ada.get_by_role("button", name="Propose", exact=True).click()
+
+    item = actions_list(console).locator("li").filter(has_text="Name a triage owner")
+    expect(item).to_contain_text("Proposed · No owner yet · From session 1 · From 1 card")
+    expect(item).not_to_contain_text("Ada")
+    expect(actions_list(ada)).to_contain_text("Name a triage owner each morning")
+
+
+def test_screenshots_of_the_actions(live_session, new_page):
+    """Not an assertion of looks: pictures for a person to check (/tmp/shots-h16)."""
+    console = open_console(new_page, live_session)
+    console.get_by_label("Action", exact=True).fill("Weekly huddle between intake and benefits")
+    console.get_by_label("Owner", exact=True).fill("Benefits officer")
+    console.get_by_role("button", name="Add action").click()
+    expect(actions_list(console).locator("li")).to_have_count(1)
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    projector = new_page({"width": 1920, "height": 1080})
+    projector.goto(live_session.projector_url)
+    wait_live(projector)
+    expect(actions_list(projector).locator("li")).to_have_count(1)
+    console.set_viewport_size(LAPTOP | {"height": 768})
+    console.locator("#pt-actions").screenshot(path="/tmp/shots-h16/console-actions-1366.png")
+    ada.locator("#pt-actions").scroll_into_view_if_needed()
+    ada.screenshot(path="/tmp/shots-h16/phone-actions-390.png")
+    projector.screenshot(path="/tmp/shots-h16/projector-1920.png", full_page=True)
