@@ -161,7 +161,38 @@ export function setupActions({ client, act = null, showProblem = () => {} }) {
     select.replaceChildren(...options);
   }
 
+  const carry = document.getElementById("pt-carry-over");
+
+  /** "Since last time": in the first segment, once there is a session to carry over from. */
+  function renderCarryOver() {
+    if (!carry) return;
+    const from = store.carryOver;
+    const timer = store.timer;
+    carry.hidden = !from || !timer || timer.segment_index !== 0 || timer.status === "finished";
+    if (carry.hidden) return;
+    carry.querySelector("#pt-carry-over-from").textContent = t("carry_from", { n: from.from_session_number });
+    const level = carry.dataset.level || "3";
+    const labels = new Map(client.laneList().map((lane) => [lane.key, lane.label]));
+    const lanes = Object.entries(from.top_cards || {}).map(([lane, cards]) =>
+      h(
+        "div",
+        { class: "pt-carry-over__lane" },
+        h(`h${level}`, { class: "pt-carry-over__lane-title", text: labels.get(lane) ?? lane }),
+        cards.length
+          ? h("ol", { class: "pt-carry-over__cards" }, cards.map((card) => h("li", {}, card.text, " ", h("span", { class: "pt-carry-over__votes", text: `(${t.count("votes", card.votes)})` }))))
+          : h("p", { class: "pt-carry-over__empty", text: t("carry_no_cards") }),
+      ),
+    );
+    carry.querySelector("#pt-carry-over-lanes").replaceChildren(...lanes);
+    // The open actions as they stand now (an update since the state arrived included).
+    const open = orderedActions(store.actions.values()).filter((a) => !["done", "dropped"].includes(a.status));
+    carry
+      .querySelector("#pt-carry-over-actions")
+      .replaceChildren(...(open.length ? open.map((a) => h("li", {}, a.text, " ", h("span", { class: "pt-carry-over__votes", text: `(${actionMeta(a, t)})` }))) : [h("li", { text: t("carry_no_actions") })]));
+  }
+
   function render() {
+    renderCarryOver();
     const items = orderedActions(store.actions.values());
     const sent = new Set(items.map((action) => action.client_id));
     const waiting = [...pending.entries()].filter(([clientId]) => !sent.has(clientId)).map(([clientId, text]) => ({ id: clientId, text, pending: true, status: "proposed" }));

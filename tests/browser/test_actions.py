@@ -79,3 +79,68 @@ def test_screenshots_of_the_actions(live_session, new_page):
     ada.locator("#pt-actions").scroll_into_view_if_needed()
     ada.screenshot(path="/tmp/shots-h16/phone-actions-390.png")
     projector.screenshot(path="/tmp/shots-h16/projector-1920.png", full_page=True)
+
+
+def _second_session(live_session) -> tuple[int, str]:
+    """Session 1 finished with a voted card and an open action; session 2 scheduled."""
+    from playtest.actions.models import Action as ActionRow
+    from playtest.extensions import db
+    from playtest.facilitation import services as facilitation
+    from playtest.models import Reflection, Session
+    from playtest.timeutil import utcnow
+    from tests.server import seeded_app
+
+    with seeded_app(live_session.database_url):
+        first = db.session.get(Session, live_session.session_id)
+        _token, attendance = facilitation.join(first.join_code, "Ada", "Intake officer")
+        db.session.add(
+            Reflection(
+                session_id=first.id,
+                participant_id=attendance.participant_id,
+                author_role="Intake officer",
+                client_id="carry-card-1",
+                lane="Blockers",
+                text="Nobody owns triage",
+                votes=3,
+            )
+        )
+        db.session.add(
+            ActionRow(
+                playtest_id=first.round.playtest_id,
+                round_id=first.round_id,
+                origin_session_id=first.id,
+                origin_session_number=1,
+                client_id="carry-action-1",
+                text="Name a triage owner",
+                owner="Intake officer",
+                status="trying",
+                history=[],
+            )
+        )
+        first.status, first.finished_at = "finished", utcnow()
+        db.session.commit()
+        second, _ = facilitation.schedule_session(first.round, 2)
+        return second.id, second.join_code
+
+
+def test_the_second_session_opens_with_since_last_time(live_session, new_page):
+    session_id, code = _second_session(live_session)
+    console = new_page(LAPTOP | {"height": 768})
+    from tests.browser import sign_in
+
+    sign_in(console, live_session.url, live_session.email, live_session.password)
+    console.goto(f"{live_session.url}/sessions/{session_id}/console")
+    wait_live(console)
+    ada = new_page(PHONE)
+    join(ada, live_session.url, code, "Ada", "Intake officer")
+    for page in (console, ada):
+        since = page.get_by_role("region", name="Since last time")
+        expect(since).to_contain_text("From session 1")
+        expect(since).to_contain_text("Nobody owns triage (3 votes)")
+        expect(since).to_contain_text("Name a triage owner (Trying · Owner: Intake officer")
+    console.screenshot(path="/tmp/shots-h16/console-carry-over-1366.png")
+    ada.screenshot(path="/tmp/shots-h16/phone-carry-over-390.png")
+    console.get_by_role("button", name="Start").click()
+    console.get_by_role("button", name="Next segment").click()
+    expect(ada.get_by_role("region", name="Since last time")).to_be_hidden()
+    expect(console.get_by_role("region", name="Since last time")).to_be_hidden()
