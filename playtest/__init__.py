@@ -166,6 +166,7 @@ def _replace_closed_connections(
 
 
 def _register_blueprints(app: Flask) -> None:
+    from playtest.actions.routes import bp as actions_bp
     from playtest.admin.routes import bp as admin_bp
     from playtest.api.actions import bp as actions_api_bp
     from playtest.api.members import bp as members_api_bp
@@ -182,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitation_bp)
     app.register_blueprint(summary_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(actions_bp)  # /y/<token>: "you said, we did"
     app.register_blueprint(api_bp, url_prefix="/api/v1")  # members_api nested in it
     for api in (api_bp, members_api_bp, actions_api_bp):
         csrf.exempt(api)  # bearer tokens, never cookies

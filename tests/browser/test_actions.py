@@ -144,3 +144,28 @@ def test_the_second_session_opens_with_since_last_time(live_session, new_page):
     console.get_by_role("button", name="Next segment").click()
     expect(ada.get_by_role("region", name="Since last time")).to_be_hidden()
     expect(console.get_by_role("region", name="Since last time")).to_be_hidden()
+
+
+def test_you_said_we_did_opens_without_an_account(live_session, new_page, browser, axe):
+    console = open_console(new_page, live_session)
+    console.get_by_label("Action", exact=True).fill("Name a triage owner each morning")
+    console.get_by_label("Owner", exact=True).fill("Intake officer")
+    console.get_by_role("button", name="Add action").click()
+    expect(actions_list(console).locator("li")).to_have_count(1)
+    console.get_by_role("link", name="Playtests").click()
+    console.get_by_role("link", name="Intake playtest").first.click()
+    console.get_by_role("button", name="Turn the link on").click()
+    link = console.locator("#feedback ~ p a.govuk-link")
+    url = link.get_attribute("href")
+    for name, size in (
+        ("phone-390", PHONE),
+        ("laptop-1366", {"width": 1366, "height": 768}),
+        ("projector-1920", {"width": 1920, "height": 1080}),
+    ):
+        reader = new_page(size)  # a fresh context: no account
+        reader.goto(url)
+        expect(reader.get_by_role("heading", name="You said, we did")).to_be_visible()
+        expect(reader.get_by_role("table")).to_contain_text("Name a triage owner each morning")
+        reader.screenshot(path=f"/tmp/shots-h16/you-said-we-did-{name}.png", full_page=True)
+    violations = axe(reader)
+    assert violations == [], describe_violations(violations)

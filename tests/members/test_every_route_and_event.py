@@ -44,6 +44,7 @@ NOT_PER_PLAYTEST = {
     "api.join": "participants join with the session's code, no account",
     "api.upload_playbook": "the playbook library is shared",
     "api.create_playtest": "the new playtest is its creator's",
+    "actions.feedback_page": "“You said, we did”: the link's own secret decides",
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
 
