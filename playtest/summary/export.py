@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from playtest.actions import export as action_tables
 from playtest.extensions import db
 from playtest.models import Playtest
 from playtest.security import formula_safe
@@ -64,6 +65,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "planned_min",
         "actual_min",
     ),
+    "actions": action_tables.ACTION_COLUMNS,
+    "sessions": action_tables.SESSION_COLUMNS,
 }
 
 
@@ -137,6 +140,10 @@ def table_rows(playtest_id: int, table: str) -> list[dict]:
         return _records(queries.export_handoffs(playtest_id), columns)
     if table == "ratings":
         return _ratings(playtest_id)
+    if table == "actions":
+        return action_tables.action_rows(playtest_id)
+    if table == "sessions":
+        return action_tables.session_rows(playtest_id)
     return _segments(playtest_id)
 
 

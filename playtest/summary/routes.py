@@ -41,6 +41,8 @@ def export_names() -> dict[str, str]:
         "handoffs": _("Handoffs (CSV)"),
         "ratings": _("Ratings (CSV)"),
         "segments": _("Segments (CSV)"),
+        "actions": _("Actions (CSV)"),
+        "sessions": _("Sessions (CSV)"),
     }
 
 

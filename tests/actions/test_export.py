@@ -1,0 +1,54 @@
+"""The actions and sessions export tables (DESIGN.md §10), and no proposer in any export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tests.board.test_events import post
+from tests.conftest import emit, new_id
+
+
+def test_actions_and_sessions_export_with_their_times(board, client):
+    headers = {"Authorization": f"Bearer {board['staff_token']}"}
+    session = board["session"]
+    base = f"/api/v1/playtests/{session.round.playtest_id}"
+    card = post(board["ada"], "Nobody owns triage", lane="Blockers")["reflection"]
+    proposed = emit(
+        board["ada"],
+        "action:propose",
+        {"client_id": new_id(), "text": "=Name an owner", "source_ids": [card["id"]]},
+    )["action"]
+    emit(board["staff"], "timer:control", {"action": "start"})
+    for status in ("agreed", "trying", "done"):
+        emit(board["staff"], "action:update", {"id": proposed["id"], "status": status})
+    emit(board["staff"], "timer:control", {"action": "finish"})
+
+    rows = client.get(f"{base}/export.json?table=actions", headers=headers).json
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["action_id"] == proposed["id"] and row["status"] == "done"
+    assert row["source_ids"] == str(card["id"])
+    assert row["trying_at"] and row["done_at"] and row["dropped_at"] is None
+    assert row["trying_at"] <= row["done_at"]
+    text = client.get(f"{base}/export.csv?table=actions", headers=headers).get_data(as_text=True)
+    assert list(csv.DictReader(io.StringIO(text)))[0]["text"] == "'=Name an owner"
+
+    sessions = client.get(f"{base}/export.json?table=sessions", headers=headers).json
+    assert sessions == [
+        {
+            "session_id": session.id,
+            "round_id": session.round_id,
+            "round_label": "Baseline",
+            "baseline": True,
+            "number": 1,
+            "started_at": sessions[0]["started_at"],
+            "finished_at": sessions[0]["finished_at"],
+        }
+    ]
+    assert sessions[0]["started_at"] < sessions[0]["finished_at"]
+
+    everything = client.get(f"{base}/export.json", headers=headers).json
+    assert "Ada" not in json.dumps(everything["tables"]["actions"])
+    assert set(everything["tables"]["actions"][0]) == set(row)
