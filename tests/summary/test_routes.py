@@ -144,6 +144,8 @@ def test_report_page_and_downloads_for_a_signed_in_observer(client, story, obser
         "handoffs",
         "ratings",
         "segments",
+        "actions",
+        "sessions",
     }
     assert client.get(f"/playtests/{pid}/export.csv").status_code == 422
     assert client.get(f"/playtests/{pid}/export.csv?table=nope").status_code == 422
