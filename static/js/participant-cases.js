@@ -114,6 +114,10 @@ export function setupCases(page) {
     const parts = [];
     if (view.case_type) parts.push(t("case_type_is", { type: view.case_type }));
     if (view.status === "open") parts.push(t("case_with", { role: roleLabel(view.holder_role) }));
+    if (view.status === "open" && view.handed_from) {
+      parts.push(t("handed_from", { role: roleLabel(view.handed_from.role) }));
+      if (view.handed_from.reason) parts.push(t("handoff_reason", { reason: view.handed_from.reason }));
+    }
     parts.push(t.count("handoffs", view.handoffs || 0));
     if (view.status === "answered" && view.outcome) parts.push(t("outcome_is", { outcome: view.outcome }));
     return parts.join(" · ");

@@ -52,3 +52,33 @@ def test_actions_and_sessions_export_with_their_times(board, client):
     everything = client.get(f"{base}/export.json", headers=headers).json
     assert "Ada" not in json.dumps(everything["tables"]["actions"])
     assert set(everything["tables"]["actions"][0]) == set(row)
+
+
+def test_every_table_names_its_round_and_handoffs_and_cases_carry_their_words(board, client):
+    headers = {"Authorization": f"Bearer {board['staff_token']}"}
+    base = f"/api/v1/playtests/{board['session'].round.playtest_id}"
+    opened = emit(board["ada"], "case:open", {"client_id": new_id(), "label": "C-104"})["case"]
+    emit(
+        board["ada"],
+        "case:handoff",
+        {
+            "client_id": new_id(),
+            "case_id": opened["id"],
+            "to_role": "Policy advisor",
+            "reason": "Needs a policy ruling",
+        },
+    )
+    emit(
+        board["bea"],
+        "case:answer",
+        {"client_id": new_id(), "case_id": opened["id"], "outcome": "Granted"},
+    )
+    post(board["ada"], "A card")
+    everything = client.get(f"{base}/export.json", headers=headers).json["tables"]
+    for name, rows in everything.items():
+        for row in rows:
+            assert row["round_label"] == "Baseline" and row["baseline"] is True, name
+    assert everything["handoffs"][0]["reason"] == "Needs a policy ruling"
+    assert everything["cases"][0]["outcome"] == "Granted"
+    header = client.get(f"{base}/export.csv?table=handoffs", headers=headers).get_data(as_text=True)
+    assert header.startswith("case_id,round_id,round_label,baseline,session_id,from_role")
