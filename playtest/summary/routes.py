@@ -12,6 +12,7 @@ from playtest.formatting import finite
 from playtest.summary import export
 from playtest.summary.charts import figures
 from playtest.summary.services import playtest_summary, to_json
+from playtest.summary.timeline import timeline_chart, timeline_rows
 
 bp = Blueprint("summary", __name__)
 
@@ -28,6 +29,8 @@ def summary_context(playtest_id: int) -> dict | None:
     return {
         "summary": summary,
         "figures": figures(summary),
+        "timeline": timeline_chart("chart-actions-timeline", summary),
+        "timeline_rows": timeline_rows(summary),
         "rounds_by_id": {r["id"]: r for r in summary["rounds"]},
         "exports": [(table, names[table]) for table in export.TABLES],
     }
