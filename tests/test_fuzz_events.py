@@ -28,6 +28,8 @@ EVENTS = [
     "case:handoff",
     "case:answer",
     "case:correct",
+    "case:delete",
+    "case:rename",
     "rating:submit",
     "rating:close",
     "action:add",

@@ -5,6 +5,7 @@
 // once whether "Next" worked, so failures show in the error summary at the top.
 
 import { setupActions } from "./actions.js";
+import { caseCorrections } from "./case-corrections.js";
 import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
 const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
@@ -473,7 +474,16 @@ for (const button of root.querySelectorAll("button[data-reveal]")) {
 
 // --- cases and corrections -------------------------------------------------------------------
 
-function createCaseRow() {
+const caseEdits = caseCorrections({
+  send: act,
+  done(message, ack) {
+    client.applyCase(ack.case || { id: ack.id, deleted: true });
+    showDone(message);
+    render();
+  },
+});
+
+function createCaseRow(item) {
   const cell = (numeric = false) =>
     h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` });
   return h(
@@ -500,6 +510,7 @@ function createCaseRow() {
             class: "govuk-button govuk-button--secondary pt-card__button",
             dataset: { correct: "reopen" },
           }),
+          caseEdits(item),
         )
       : null,
   );
@@ -507,6 +518,7 @@ function createCaseRow() {
 
 function updateCaseRow(row, item) {
   row.dataset.id = item.id;
+  row.querySelector(".pt-case-edit")?.refresh(item);
   const cells = row.children;
   cells[0].textContent = item.label;
   cells[1].textContent = item.case_type || "";

@@ -368,6 +368,10 @@ export class LiveClient extends EventTarget {
 
   applyCase(item) {
     if (!item || item.id === undefined) return;
+    if (item.deleted) {
+      this.store.cases.delete(item.id);
+      return;
+    }
     const existing = this.store.cases.get(item.id);
     const merged = existing?.client_id && !item.client_id ? { ...item, client_id: existing.client_id } : item;
     this.store.cases.set(item.id, merged);
