@@ -175,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from playtest.facilitation.routes import bp as facilitation_bp
     from playtest.language import bp as i18n_bp
     from playtest.playbooks.routes import bp as playbooks_bp
+    from playtest.removals.routes import bp as removals_bp
     from playtest.summary.routes import bp as summary_bp
 
     app.register_blueprint(auth_bp)
@@ -184,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(summary_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(actions_bp)  # /y/<token>: "you said, we did"
+    app.register_blueprint(removals_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")  # members_api nested in it
     for api in (api_bp, members_api_bp, actions_api_bp):
         csrf.exempt(api)  # bearer tokens, never cookies

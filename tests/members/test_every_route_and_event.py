@@ -45,6 +45,7 @@ NOT_PER_PLAYTEST = {
     "api.upload_playbook": "the playbook library is shared",
     "api.create_playtest": "the new playtest is its creator's",
     "actions.feedback_page": "“You said, we did”: the link's own secret decides",
+    "removals.remove_playbook": "the playbook library is shared (tests/removals)",
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
 
