@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from playtest.actions.models import Action
 from tests.browser import LAPTOP, PHONE, describe_violations, join, post_card, wait_live
 from tests.browser.test_console import open_console
+from tests.server import seeded_app
 
 
 def actions_list(page):
@@ -140,6 +141,18 @@ def test_the_second_session_opens_with_since_last_time(live_session, new_page):
         expect(since).to_contain_text("Name a triage owner (Trying · Owner: Intake officer")
     console.screenshot(path="/tmp/shots-h16/console-carry-over-1366.png")
     ada.screenshot(path="/tmp/shots-h16/phone-carry-over-390.png")
+    with seeded_app(live_session.database_url):
+        from playtest.extensions import db
+        from playtest.models import Session
+
+        view_token = db.session.get(Session, session_id).view_token
+    projector = new_page({"width": 1920, "height": 1080})
+    projector.goto(f"{live_session.url}/sessions/{session_id}/projector?key={view_token}")
+    wait_live(projector)
+    expect(projector.get_by_role("region", name="Since last time")).to_contain_text(
+        "Nobody owns triage"
+    )
+    projector.screenshot(path="/tmp/shots-h16/projector-carry-over-1920.png")
     console.get_by_role("button", name="Start").click()
     console.get_by_role("button", name="Next segment").click()
     expect(ada.get_by_role("region", name="Since last time")).to_be_hidden()
