@@ -82,3 +82,21 @@ def test_every_table_names_its_round_and_handoffs_and_cases_carry_their_words(bo
     assert everything["cases"][0]["outcome"] == "Granted"
     header = client.get(f"{base}/export.csv?table=handoffs", headers=headers).get_data(as_text=True)
     assert header.startswith("case_id,round_id,round_label,baseline,session_id,from_role")
+
+
+def test_a_purge_blanks_the_words_of_actions_and_keeps_their_history(board):
+    from playtest.actions.models import Action
+    from playtest.extensions import db
+    from playtest.privacy import purge_playtest
+
+    added = emit(
+        board["staff"],
+        "action:add",
+        {"client_id": new_id(), "text": "Call Mrs Jones back", "owner": "Ada Lovelace"},
+    )["action"]
+    emit(board["staff"], "action:update", {"id": added["id"], "status": "trying"})
+    counts = purge_playtest(board["session"].round.playtest_id)
+    assert counts["actions"] == 1
+    action = db.session.get(Action, added["id"])
+    assert action.text == f"action {action.id}" and action.owner == ""
+    assert [h["status"] for h in action.history] == ["agreed", "trying"]
