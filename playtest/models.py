@@ -164,7 +164,7 @@ class Playtest(db.Model):
     )
     purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # "You said, we did" (DESIGN.md §10): the secret of /y/<token>, shown while enabled.
-    feedback_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    feedback_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True, index=True)
     feedback_enabled: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     rounds: so.Mapped[list[Round]] = so.relationship(
         back_populates="playtest", order_by="Round.position", cascade="all, delete-orphan"

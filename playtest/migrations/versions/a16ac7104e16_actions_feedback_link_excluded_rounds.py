@@ -44,23 +44,19 @@ def upgrade():
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_actions_playtest_id'), ['playtest_id'], unique=False)
 
-    with op.batch_alter_table('playtests', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('feedback_token', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('feedback_enabled', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.create_unique_constraint(batch_op.f('uq_playtests_feedback_token'), ['feedback_token'])
-
-    with op.batch_alter_table('rounds', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('excluded_from_summary', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN, never a batch copy of these tables: on SQLite a batch drops the old
+    # table, and with foreign keys on that cascades to every member, session and case.
+    op.add_column('playtests', sa.Column('feedback_token', sa.String(length=64), nullable=True))
+    op.add_column('playtests', sa.Column('feedback_enabled', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index(op.f('ix_playtests_feedback_token'), 'playtests', ['feedback_token'], unique=True)
+    op.add_column('rounds', sa.Column('excluded_from_summary', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('rounds', schema=None) as batch_op:
-        batch_op.drop_column('excluded_from_summary')
-
-    with op.batch_alter_table('playtests', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_playtests_feedback_token'), type_='unique')
-        batch_op.drop_column('feedback_enabled')
-        batch_op.drop_column('feedback_token')
+    op.drop_column('rounds', 'excluded_from_summary')
+    op.drop_index(op.f('ix_playtests_feedback_token'), table_name='playtests')
+    op.drop_column('playtests', 'feedback_enabled')
+    op.drop_column('playtests', 'feedback_token')
 
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_actions_playtest_id'))
