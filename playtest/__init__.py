@@ -189,13 +189,16 @@ def _replace_closed_connections(
 
 
 def _register_blueprints(app: Flask) -> None:
+    from playtest.actions.routes import bp as actions_bp
     from playtest.admin.routes import bp as admin_bp
+    from playtest.api.actions import bp as actions_api_bp
     from playtest.api.members import bp as members_api_bp
     from playtest.api.routes import bp as api_bp
     from playtest.auth.routes import bp as auth_bp
     from playtest.facilitation.routes import bp as facilitation_bp
     from playtest.language import bp as i18n_bp
     from playtest.playbooks.routes import bp as playbooks_bp
+    from playtest.removals.routes import bp as removals_bp
     from playtest.summary.routes import bp as summary_bp
 
     app.register_blueprint(auth_bp)
@@ -204,8 +207,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitation_bp)
     app.register_blueprint(summary_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(actions_bp)  # /y/<token>: "you said, we did"
+    app.register_blueprint(removals_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")  # members_api nested in it
-    for api in (api_bp, members_api_bp):
+    for api in (api_bp, members_api_bp, actions_api_bp):
         csrf.exempt(api)  # bearer tokens, never cookies
 
 
@@ -215,6 +220,7 @@ def _import_socket_handlers() -> None:
     Flask-SocketIO keeps decorated handlers in a list only while it has no server; handlers
     imported after an app exists would reach that one server and no later app's.
     """
+    from playtest.actions import events as _action_events  # noqa: F401
     from playtest.board import events as _board_events  # noqa: F401
     from playtest.cases import events as _case_events  # noqa: F401
     from playtest.facilitation import events as _live_events  # noqa: F401

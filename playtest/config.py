@@ -37,6 +37,9 @@ REASON_MAX_CHARS = 500  # a handoff's reason
 OUTCOME_MAX_CHARS = 200  # a case's outcome
 NOTE_MAX_CHARS = 500  # a facilitator's note on a correction
 GROUP_TITLE_MAX_CHARS = 200
+ACTION_TEXT_MAX_CHARS = 300  # an agreed action (DESIGN.md §10)
+ACTION_OWNER_MAX_CHARS = 120  # its owner: a role or a name
+ACTION_MAX_SOURCES = 20  # cards an action points at
 GROUP_MAX_CARDS = 200
 DISPLAY_NAME_MAX_CHARS = 60
 TITLE_MAX_CHARS = 200  # a playtest's title, a round's label
@@ -103,6 +106,8 @@ def limits() -> dict[str, int]:
         "outcome_max": OUTCOME_MAX_CHARS,
         "note_max": NOTE_MAX_CHARS,
         "group_title_max": GROUP_TITLE_MAX_CHARS,
+        "action_text_max": ACTION_TEXT_MAX_CHARS,
+        "action_owner_max": ACTION_OWNER_MAX_CHARS,
         "display_name_max": DISPLAY_NAME_MAX_CHARS,
         "title_max": TITLE_MAX_CHARS,
         "likert_min": LIKERT_MIN,

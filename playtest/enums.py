@@ -107,3 +107,13 @@ class MemberRole(StrEnum):
     OWNER = "owner"
     FACILITATOR = "facilitator"
     OBSERVER = "observer"
+
+
+class ActionStatus(StrEnum):
+    """Where an agreed change stands (DESIGN.md §10); done and dropped are the ends."""
+
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    TRYING = "trying"
+    DONE = "done"
+    DROPPED = "dropped"

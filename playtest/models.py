@@ -163,6 +163,9 @@ class Playtest(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # "You said, we did" (DESIGN.md §10): the secret of /y/<token>, shown while enabled.
+    feedback_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True, index=True)
+    feedback_enabled: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     rounds: so.Mapped[list[Round]] = so.relationship(
         back_populates="playtest", order_by="Round.position", cascade="all, delete-orphan"
     )
@@ -218,6 +221,10 @@ class Round(db.Model):
     paired_playbook_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("playbooks.id"))
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_baseline: so.Mapped[bool] = so.mapped_column(default=False)
+    # A trial run: kept, but in no figure of the summary.
+    excluded_from_summary: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false()
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     playtest: so.Mapped[Playtest] = so.relationship(back_populates="rounds")
     playbook: so.Mapped[Playbook] = so.relationship(foreign_keys=[playbook_id])

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from playtest.actions.models import Action
 from playtest.extensions import db
 from playtest.models import (
     Attendance,
@@ -82,6 +83,13 @@ def purge_playtest(playtest_id: int) -> dict[str, int]:
         .where(CaseEvent.case_id.in_(sa.select(Case.id).where(Case.round_id.in_(rounds))))
         .values(note=None)
     )
+    # An action's words and owner may name people; its status history (the numbers) stays.
+    counts["actions"] = db.session.execute(
+        sa.update(Action)
+        .where(Action.playtest_id == playtest_id)
+        .values(text="action " + sa.cast(Action.id, sa.String), owner="")
+    ).rowcount
+    playtest.feedback_enabled = False  # "You said, we did" would show blanks now
     playtest.purged_at = utcnow()
     db.session.commit()
     return counts

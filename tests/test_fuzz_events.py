@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from playtest.actions.models import Action
 from playtest.cases.services import replay
+from playtest.enums import ActionStatus
 from playtest.errors import ErrorCode
 from playtest.extensions import db
 from playtest.models import Case, Reflection, Vote
@@ -26,8 +28,13 @@ EVENTS = [
     "case:handoff",
     "case:answer",
     "case:correct",
+    "case:delete",
+    "case:rename",
     "rating:submit",
     "rating:close",
+    "action:add",
+    "action:propose",
+    "action:update",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}
@@ -76,6 +83,10 @@ plausible = st.fixed_dictionaries(
         "answers": st.dictionaries(st.sampled_from(["0", "1", "2", "x", "-1"]), st.integers(-1, 7))
         | json_values,
         "closed": st.booleans() | scalars,
+        "owner": st.text(max_size=130) | scalars,
+        "status": st.sampled_from(["proposed", "agreed", "trying", "done", "dropped"]) | scalars,
+        "due_session_number": st.integers(-1, 22) | scalars,
+        "source_ids": st.lists(small_ids, max_size=3) | scalars,
     },
 )
 steps = st.lists(
@@ -119,6 +130,10 @@ def test_random_event_payloads_never_break_the_server(make, live, caplog):
             replay(case)
             assert (case.status, case.holder_role, case.handoffs, case.answered_at) == cached
             db.session.rollback()
+        for action in db.session.scalars(sa.select(Action)):
+            assert 0 < len(action.text) <= 300 and len(action.owner) <= 120
+            assert action.status in set(ActionStatus)
+            assert action.history[-1]["status"] == action.status
 
     run()
     for client in clients.values():

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from playtest import access
 from playtest.access import Need
+from playtest.api.actions import bp as actions_bp
 from playtest.api.auth import current_participant, current_staff, staff_required
 from playtest.api.body import json_body
 from playtest.api.members import bp as members_bp
@@ -22,6 +23,7 @@ from playtest.summary.services import playtest_summary_json
 
 bp = Blueprint("api", __name__)
 bp.register_blueprint(members_bp)  # /api/v1/playtests/<id>/members: api.members_api.*
+bp.register_blueprint(actions_bp)  # /api/v1/playtests/<id>/actions, /actions/<id>
 
 
 def _join_limit() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playtest.cases import removal
 from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.models import Session
@@ -38,6 +39,19 @@ def answer(viewer: Viewer, payload: dict) -> dict:
 @live_event("case:correct")
 def correct(viewer: Viewer, payload: dict) -> dict:
     return {"case": _announce(viewer, cases.correct(viewer, payload))}
+
+
+@live_event("case:delete")
+def delete_case(viewer: Viewer, payload: dict) -> dict:
+    case_id = removal.delete_case(viewer, payload.get("case_id"))
+    emit_to("case:updated", {"id": case_id, "deleted": True}, session_room(viewer.session_id))
+    return {"id": case_id, "deleted": True}
+
+
+@live_event("case:rename")
+def rename_case(viewer: Viewer, payload: dict) -> dict:
+    case = removal.rename_case(viewer, payload.get("case_id"), payload.get("label"))
+    return {"case": _announce(viewer, case)}
 
 
 @live_event("rating:submit")

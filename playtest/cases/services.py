@@ -278,10 +278,19 @@ def case_payload(case: Case, viewer: Viewer | None = None) -> dict:
             }
             for e in case.events
         ],
+        "handed_from": _handed_from(case, corrected),
     }
     if viewer is not None and viewer.participant_id == case.participant_id:
         payload["client_id"] = case.client_id
     return payload
+
+
+def _handed_from(case: Case, corrected: set[int]) -> dict | None:
+    """The last standing handoff's sending role and reason: what the receiving role reads."""
+    handoffs = [e for e in case.events if e.kind == CaseEventKind.HANDOFF and e.id not in corrected]
+    if not handoffs:
+        return None
+    return {"role": handoffs[-1].from_role, "reason": handoffs[-1].note or ""}
 
 
 def visible_cases(session: Session, viewer: Viewer) -> list[dict]:

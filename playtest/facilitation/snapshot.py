@@ -17,6 +17,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from playtest import config
+from playtest.actions import services as actions
+from playtest.actions.carryover import carry_over
 from playtest.board import services as board
 from playtest.board.votes import my_votes
 from playtest.cases import services as cases
@@ -151,6 +153,8 @@ def state(
             "reflections": reflections,
             "me": me_payload(session, viewer, attendance, document),
             "cases": cases.visible_cases(session, viewer),
+            "actions": actions.actions_payload(session.round.playtest_id),
+            "carry_over": carry_over(session),
         }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)

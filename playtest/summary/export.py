@@ -13,14 +13,18 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+import sqlalchemy as sa
+
+from playtest.actions import export as action_tables
 from playtest.extensions import db
-from playtest.models import Playtest
+from playtest.models import Playtest, Round
 from playtest.security import formula_safe
-from playtest.summary import queries, scopes
+from playtest.summary import export_queries, queries, scopes
 from playtest.summary.services import agenda_block
 from playtest.timeutil import iso_ms
 
-TABLES: dict[str, tuple[str, ...]] = {
+# The columns each query gives; TABLES adds round_label and baseline beside every round_id.
+_QUERIED: dict[str, tuple[str, ...]] = {
     "reflections": (
         "id",
         "round_id",
@@ -43,8 +47,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "opened_at",
         "answered_at",
         "handoffs",
+        "outcome",
     ),
-    "handoffs": ("case_id", "round_id", "session_id", "from_role", "to_role", "at"),
+    "handoffs": ("case_id", "round_id", "session_id", "from_role", "to_role", "reason", "at"),
     "ratings": (
         "participant_id",
         "round_id",
@@ -64,7 +69,19 @@ TABLES: dict[str, tuple[str, ...]] = {
         "planned_min",
         "actual_min",
     ),
+    "actions": action_tables.ACTION_COLUMNS,
+    "sessions": action_tables.SESSION_COLUMNS,
 }
+
+
+def _beside_round(columns: tuple[str, ...]) -> tuple[str, ...]:
+    if "round_label" in columns or "round_id" not in columns:
+        return columns
+    at = columns.index("round_id") + 1
+    return (*columns[:at], "round_label", "baseline", *columns[at:])
+
+
+TABLES: dict[str, tuple[str, ...]] = {name: _beside_round(c) for name, c in _QUERIED.items()}
 
 
 class UnknownTable(ValueError):
@@ -85,7 +102,7 @@ def _records(rows: Iterable, columns: tuple[str, ...]) -> list[dict]:
 def _ratings(playtest_id: int) -> list[dict]:
     questions = {r.id: r.questions for r in scopes.round_infos(playtest_id)}
     out = []
-    for row in queries.export_ratings(playtest_id):
+    for row in export_queries.export_ratings(playtest_id):
         asked = questions.get(row.round_id, ())
         out.append(
             {
@@ -128,15 +145,33 @@ def table_rows(playtest_id: int, table: str) -> list[dict]:
     """One export table as JSON-ready records (keys in TABLES order)."""
     if table not in TABLES:
         raise UnknownTable(table)
+    rounds = {
+        r.id: (r.label, r.id == (r.playtest.baseline.id if r.playtest.baseline else None))
+        for r in db.session.scalars(sa.select(Round).where(Round.playtest_id == playtest_id))
+    }
     columns = TABLES[table]
+    out = []
+    for record in _queried_rows(playtest_id, table):
+        if "round_label" not in record:
+            record["round_label"], record["baseline"] = rounds.get(record["round_id"], (None, None))
+        out.append({column: record[column] for column in columns})
+    return out
+
+
+def _queried_rows(playtest_id: int, table: str) -> list[dict]:
+    columns = _QUERIED[table]
     if table == "reflections":
-        return _records(queries.export_reflections(playtest_id), columns)
+        return _records(export_queries.export_reflections(playtest_id), columns)
     if table == "cases":
-        return _records(queries.export_cases(playtest_id), columns)
+        return _records(export_queries.export_cases(playtest_id), columns)
     if table == "handoffs":
-        return _records(queries.export_handoffs(playtest_id), columns)
+        return _records(export_queries.export_handoffs(playtest_id), columns)
     if table == "ratings":
         return _ratings(playtest_id)
+    if table == "actions":
+        return action_tables.action_rows(playtest_id)
+    if table == "sessions":
+        return action_tables.session_rows(playtest_id)
     return _segments(playtest_id)
 
 

@@ -14,6 +14,7 @@ from playtest.summary import eventlog_export, export
 from playtest.summary.charts import figures
 from playtest.summary.process_charts import process_figures
 from playtest.summary.services import playtest_summary, to_json
+from playtest.summary.timeline import timeline_chart, timeline_rows
 
 bp = Blueprint("summary", __name__)
 
@@ -30,6 +31,8 @@ def summary_context(playtest_id: int) -> dict | None:
     return {
         "summary": summary,
         "figures": figures(summary) | process_figures(summary),
+        "timeline": timeline_chart("chart-actions-timeline", summary),
+        "timeline_rows": timeline_rows(summary),
         "rounds_by_id": {r["id"]: r for r in summary["rounds"]},
         "exports": [(table, names[table]) for table in export.TABLES],
         "case_links": cases.case_links(playtest_id),
@@ -44,6 +47,8 @@ def export_names() -> dict[str, str]:
         "handoffs": _("Handoffs (CSV)"),
         "ratings": _("Ratings (CSV)"),
         "segments": _("Segments (CSV)"),
+        "actions": _("Actions (CSV)"),
+        "sessions": _("Sessions (CSV)"),
     }
 
 

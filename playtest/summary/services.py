@@ -17,6 +17,8 @@ import numpy as np
 from flask_babel import get_locale
 
 from playtest import caches
+from playtest.actions.summary import fingerprint as actions_fingerprint
+from playtest.actions.summary import with_actions
 from playtest.extensions import db
 from playtest.models import Playtest
 from playtest.summary import casework, digests, metrics
@@ -36,7 +38,8 @@ def playtest_summary(playtest_id: int, stored: bool = True) -> dict | None:
     if inputs is None:
         return None
     head, rounds, sessions = inputs
-    return build_summary(head, rounds, sessions, digests.facts_for(sessions, stored))
+    summary = build_summary(head, rounds, sessions, digests.facts_for(sessions, stored))
+    return with_actions(summary, playtest_id)
 
 
 def playtest_summary_json(playtest_id: int) -> str | None:
@@ -54,7 +57,8 @@ def playtest_summary_json(playtest_id: int) -> str | None:
     key = _settled_key(head, rounds, sessions)
 
     def summarise() -> str:
-        return to_json(build_summary(head, rounds, sessions, digests.facts_for(sessions)))
+        summary = build_summary(head, rounds, sessions, digests.facts_for(sessions))
+        return to_json(with_actions(summary, playtest_id))
 
     return summarise() if key is None else caches.SUMMARY_TEXTS.get(key, summarise)
 
@@ -68,14 +72,18 @@ def _inputs(playtest_id: int) -> tuple[dict, list[RoundInfo], list[SessionInfo]]
     playtest = db.session.get(Playtest, playtest_id)
     if playtest is None:
         return None
-    baseline = playtest.baseline
+    # A round marked "excluded from the summary" (a trial run) is in no figure at all.
+    included = [r for r in playtest.rounds if not r.excluded_from_summary]
+    baseline = next((r for r in included if r.is_baseline), included[0] if included else None)
     head = {
         "id": playtest.id,
         "title": playtest.title,
         "baseline_round_id": baseline.id if baseline else None,
     }
-    rounds = round_infos(playtest_id)
-    sessions = session_infos(playtest_id)  # before the rows: their data_version dates the facts
+    kept = {r.id for r in included}
+    rounds = [r for r in round_infos(playtest_id) if r.id in kept]
+    # Before the rows: the sessions' data_version dates the facts.
+    sessions = [s for s in session_infos(playtest_id) if s.round_id in kept]
     return head, rounds, sessions
 
 
@@ -94,6 +102,7 @@ def _settled_key(
             for s in sessions
         ],
         str(get_locale()),  # the headline is in the reader's language
+        actions_fingerprint(head["id"]),
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 

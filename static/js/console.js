@@ -4,6 +4,8 @@
 // Staff actions are sent straight away with an ack (no outbox): a facilitator must know at
 // once whether "Next" worked, so failures show in the error summary at the top.
 
+import { setupActions } from "./actions.js";
+import { caseCorrections } from "./case-corrections.js";
 import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
 const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
@@ -45,6 +47,8 @@ async function act(event, payload) {
   else showProblem(ack?.error?.message || t("timeout"));
   return null;
 }
+
+const actions = setupActions({ client, act });
 
 // --- clock -----------------------------------------------------------------------------------
 
@@ -470,7 +474,16 @@ for (const button of root.querySelectorAll("button[data-reveal]")) {
 
 // --- cases and corrections -------------------------------------------------------------------
 
-function createCaseRow() {
+const caseEdits = caseCorrections({
+  send: act,
+  done(message, ack) {
+    client.applyCase(ack.case || { id: ack.id, deleted: true });
+    showDone(message);
+    render();
+  },
+});
+
+function createCaseRow(item) {
   const cell = (numeric = false) =>
     h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` });
   return h(
@@ -497,6 +510,7 @@ function createCaseRow() {
             class: "govuk-button govuk-button--secondary pt-card__button",
             dataset: { correct: "reopen" },
           }),
+          caseEdits(item),
         )
       : null,
   );
@@ -504,6 +518,7 @@ function createCaseRow() {
 
 function updateCaseRow(row, item) {
   row.dataset.id = item.id;
+  row.querySelector(".pt-case-edit")?.refresh(item);
   const cells = row.children;
   cells[0].textContent = item.label;
   cells[1].textContent = item.case_type || "";
@@ -576,6 +591,7 @@ const render = start({
     renderCounts();
     renderBoard();
     renderCases();
+    actions.render();
   },
 });
 

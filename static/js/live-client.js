@@ -12,7 +12,7 @@ const ACK_TIMEOUT_MS = 15000;
 const RETRY_CODES = new Set(["unavailable", "rate_limited"]);
 const RETRY_DELAY_MS = { unavailable: 3000, rate_limited: 10000, timeout: 2000 };
 // Events whose payload carries the outbox client_id (the server's exactly-once key).
-const CLIENT_ID_EVENTS = new Set(["reflection:add", "case:open", "case:handoff", "case:answer"]);
+const CLIENT_ID_EVENTS = new Set(["reflection:add", "case:open", "case:handoff", "case:answer", "action:propose"]);
 
 // --- small helpers ---------------------------------------------------------------------------
 
@@ -207,6 +207,8 @@ export class LiveClient extends EventTarget {
       revealedLanes: [],
       cards: new Map(),
       cases: new Map(),
+      actions: new Map(), // the playtest's actions by id (DESIGN.md §10; actions.js draws them)
+      carryOver: null,
       me: null,
       myVotes: new Set(this.votesKey ? storage.get(this.votesKey, []) : []),
       presence: { online: 0, by_role: {}, staff: 0, people: [] },
@@ -280,6 +282,10 @@ export class LiveClient extends EventTarget {
       this.setClosedPhases(progress.closed_phases);
       this.changed("ratings");
     });
+    socket.on("action:updated", (action) => {
+      if (action?.id !== undefined) this.store.actions.set(action.id, action);
+      this.changed("actions");
+    });
     socket.on("ratings:closed", (body) => {
       this.setClosedPhases(body.closed_phases);
       this.changed("ratings");
@@ -330,6 +336,8 @@ export class LiveClient extends EventTarget {
     for (const card of state.reflections || []) this.applyCard(card);
     s.cases = new Map();
     for (const item of state.cases || []) this.applyCase(item);
+    s.actions = new Map((state.actions || []).map((action) => [action.id, action]));
+    s.carryOver = state.carry_over || null;
     if (Array.isArray(s.me?.voted)) this.setMyVotes(s.me.voted);
     this.setTimer(state.timer);
     s.ready = true;
@@ -360,6 +368,10 @@ export class LiveClient extends EventTarget {
 
   applyCase(item) {
     if (!item || item.id === undefined) return;
+    if (item.deleted) {
+      this.store.cases.delete(item.id);
+      return;
+    }
     const existing = this.store.cases.get(item.id);
     const merged = existing?.client_id && !item.client_id ? { ...item, client_id: existing.client_id } : item;
     this.store.cases.set(item.id, merged);

@@ -1,6 +1,7 @@
 // Case work: open a case by its label, then hand it off to another role or mark it answered.
 // Two lists: the cases this person opened, and the open cases their role holds now.
 
+import { caseCorrections, directSender } from "./case-corrections.js";
 import { h, reconcile } from "./live-client.js";
 import { caseViews } from "./participant-outbox.js";
 import { showPiiWarning, visuallyHidden } from "./participant-warnings.js";
@@ -11,6 +12,33 @@ import { showPiiWarning, visuallyHidden } from "./participant-warnings.js";
  */
 export function setupCases(page) {
   const { t, client, store, $, roleLabel, looksPersonal, limits } = page;
+  // Rename or delete my own case while the session runs (case-corrections.js).
+  const caseEdits = caseCorrections({
+    send: directSender(client, page.showProblem),
+    done(_message, ack) {
+      client.applyCase(ack.case || { id: ack.id, deleted: true });
+      render();
+    },
+  });
+
+  function withCorrections(mine) {
+    const open = store.session?.status !== "finished";
+    const byKey = new Map(mine.map((view) => [String(view.key), view]));
+    for (const li of myCases.children) {
+      const view = byKey.get(li.dataset.key);
+      let edits = li.querySelector(".pt-case-edit");
+      const wanted = open && view && view.id !== undefined && view.id !== null && !view.pending;
+      if (!wanted) {
+        edits?.remove();
+        continue;
+      }
+      if (!edits) {
+        edits = caseEdits(view);
+        li.append(edits);
+      }
+      edits.refresh(view);
+    }
+  }
   const caseForm = $("#pt-case-form");
   const caseLabel = $("#pt-case-label");
   const caseType = $("#pt-case-type");
@@ -114,6 +142,10 @@ export function setupCases(page) {
     const parts = [];
     if (view.case_type) parts.push(t("case_type_is", { type: view.case_type }));
     if (view.status === "open") parts.push(t("case_with", { role: roleLabel(view.holder_role) }));
+    if (view.status === "open" && view.handed_from) {
+      parts.push(t("handed_from", { role: roleLabel(view.handed_from.role) }));
+      if (view.handed_from.reason) parts.push(t("handoff_reason", { reason: view.handed_from.reason }));
+    }
     parts.push(t.count("handoffs", view.handoffs || 0));
     if (view.status === "answered" && view.outcome) parts.push(t("outcome_is", { outcome: view.outcome }));
     return parts.join(" · ");
@@ -170,6 +202,7 @@ export function setupCases(page) {
   function render() {
     const { mine, queue } = caseViews(client);
     reconcile(myCases, mine, (v) => v.key, createCase, updateCase);
+    withCorrections(mine);
     reconcile(roleQueue, queue, (v) => v.key, createCase, updateCase);
     $("#pt-my-cases-empty").hidden = mine.length > 0;
     $("#pt-role-queue-empty").hidden = queue.length > 0;

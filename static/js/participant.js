@@ -6,6 +6,7 @@
 // Everything a participant does goes through the client's OUTBOX, so an action taken on a
 // flaky connection is shown at once ("Waiting to send") and delivered exactly once later.
 
+import { setupActions } from "./actions.js";
 import { compilePatterns, h, liveView, readStrings } from "./live-client.js";
 import { setupBoard } from "./participant-board.js";
 import { setupCases } from "./participant-cases.js";
@@ -63,6 +64,7 @@ const ACTION_NAMES = {
   "case:handoff": "problem_handoff",
   "case:answer": "problem_answer",
   "rating:submit": "problem_rating",
+  "action:propose": "problem_propose",
 };
 
 client.addEventListener("problem", (event) => {
@@ -161,6 +163,7 @@ const board = setupBoard(page);
 setupComposer(page);
 const cases = setupCases(page);
 const ratings = setupRatings(page);
+const actions = setupActions({ client, showProblem });
 
 // --- putting it together ---------------------------------------------------------------------
 
@@ -186,6 +189,7 @@ start({
     board.render();
     cases.render();
     ratings.render();
+    actions.render();
   },
 });
 // Keep the outbox across reloads: show anything still queued from last time at once.

@@ -3,6 +3,7 @@
 // mode only the revealed lanes). The room hears nothing from the projector: its template
 // has no announcer (participants have their own).
 
+import { setupActions } from "./actions.js";
 import { cardFace, h, liveView, renderLanes, updateCardFace } from "./live-client.js";
 
 // Always the view link's key, a signed-in facilitator's projector too: the server then sends
@@ -12,6 +13,7 @@ const { t, client, store, $, roleLabel, start } = liveView(({ data, sessionId })
 }));
 
 const board = $("#pt-board");
+const actions = setupActions({ client });
 
 function createCard() {
   return h("li", { class: "pt-card" }, cardFace());
@@ -45,5 +47,6 @@ start({
   draw() {
     $("#pt-online").textContent = t.count("online", store.presence.online || 0);
     renderBoard();
+    actions.render();
   },
 });

@@ -36,6 +36,11 @@ PAGES = {
     "summary.case_page": "one case's journey",
     "admin.users": "accounts, for admins",
     "auth.set_password": "a one-time set-password link",
+    "actions.feedback_page": "“You said, we did”, for participants",
+    "removals.remove_playtest": "confirmation before removing a playtest",
+    "removals.remove_round": "confirmation before removing a round",
+    "removals.remove_session": "confirmation before removing a session",
+    "removals.remove_playbook": "confirmation before removing a playbook version",
 }
 NOT_PAGES = ("api.", "static")
 DATA_SUFFIXES = (".csv", ".json", ".md", ".svg", ".xes")
@@ -91,13 +96,22 @@ def reachable(live_session) -> dict[str, str]:
     with seeded_app(live_session.database_url):
         playbook = import_playbook((SAMPLES / "cross-functional-intake.md").read_bytes()).playbook
         playbook = db.session.get(Playbook, playbook.id)
-        playtest_id = db.session.get(Session, live_session.session_id).round.playtest_id
+        session = db.session.get(Session, live_session.session_id)
+        playtest_id = session.round.playtest_id
+        round_id = session.round_id
+        session.round.playtest.feedback_token = f"feedback-{uuid.uuid4().hex}"
+        session.round.playtest.feedback_enabled = True
+        feedback = f"/y/{session.round.playtest.feedback_token}"
+        db.session.commit()
         newcomer = create_account(f"newcomer-{uuid.uuid4().hex[:8]}@example.gov", "facilitator")
         return {
             "preview": f"/playbooks/{playbook.id}",
             "share": f"/p/{playbook.share_token}",
             "playtest": f"/playtests/{playtest_id}",
             "set_password": f"/set-password/{issue_password_link(newcomer)}",
+            "feedback": feedback,
+            "round": f"/rounds/{round_id}",
+            "session": f"/sessions/{live_session.session_id}",
         }
 
 
@@ -133,6 +147,7 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
     visit(participant, "/login", "auth.login")
     visit(participant, reachable["share"], "playbooks.shared")
     visit(participant, reachable["set_password"], "auth.set_password")
+    visit(participant, reachable["feedback"], "actions.feedback_page")
     visit(participant, f"/j/{live_session.join_code}", "facilitation.join")
     join(participant, base, live_session.join_code, "Ada", "Intake officer")
     settle(participant)
@@ -165,6 +180,10 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
     visit(staff, case_page, "summary.case_page")
     visit(staff, reachable["playtest"] + "/report", "summary.report")
     visit(staff, "/admin/users", "admin.users")  # the browser tests' account is the admin
+    visit(staff, reachable["playtest"] + "/remove", "removals.remove_playtest")
+    visit(staff, reachable["round"] + "/remove", "removals.remove_round")
+    visit(staff, reachable["session"] + "/remove", "removals.remove_session")
+    visit(staff, reachable["preview"] + "/remove", "removals.remove_playbook")
 
     # The friendly error page: its own 404 is the point, anything else on it is not.
     missing = f"{base}/playtests/999999"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from playtest.actions.models import Action
 from playtest.cases import services as cases
-from playtest.extensions import socketio
+from playtest.extensions import db, socketio
 from playtest.facilitation import services as facilitation
 from playtest.members import services as members
 from playtest.realtime import NAMESPACE
@@ -20,7 +21,7 @@ from tests.auth import PASSWORD
 from tests.conftest import drain, emit
 
 # URL arguments that name something inside one playtest, and the others a route may have.
-PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id", "case_id"}
+PER_PLAYTEST_ARGS = {"playtest_id", "round_id", "session_id", "case_id", "action_id"}
 OTHER_ARGS = {"user_id", "fmt"}
 # Routes that name no playtest, and why anyone signed in (or anyone at all) may reach them.
 NOT_PER_PLAYTEST = {
@@ -44,6 +45,8 @@ NOT_PER_PLAYTEST = {
     "api.join": "participants join with the session's code, no account",
     "api.upload_playbook": "the playbook library is shared",
     "api.create_playtest": "the new playtest is its creator's",
+    "actions.feedback_page": "“You said, we did”: the link's own secret decides",
+    "removals.remove_playbook": "the playbook library is shared (tests/removals)",
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
 
@@ -66,7 +69,20 @@ def teams(app, make):
         facilitation.participant_viewer(attendance),
         {"client_id": "00000000-0000-4000-8000-000000000017", "label": "C-1"},
     )
+    action = Action(
+        playtest_id=playtest.id,
+        round_id=round_.id,
+        origin_session_id=session.id,
+        origin_session_number=1,
+        client_id="walker-action-1",
+        text="Agreed change",
+        status="agreed",
+        history=[],
+    )
+    db.session.add(action)
+    db.session.commit()
     return {
+        "action_id": action.id,
         "playtest_id": playtest.id,
         "round_id": round_.id,
         "session_id": session.id,
@@ -172,6 +188,7 @@ def test_every_event_is_forbidden_to_an_observer_member(app, live, teams):
     assert state["session"]["id"] == teams["session_id"]  # she reads the session...
     events = live_events()
     assert {"timer:control", "reflection:hide", "board:mode", "reflection:group"} <= events
+    assert {"action:add", "action:propose", "action:update"} <= events
     for event in sorted(events):
         ack = emit(carol, event, {})
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", (event, ack)

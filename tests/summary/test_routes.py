@@ -134,7 +134,9 @@ def test_report_page_and_downloads_for_a_signed_in_observer(client, story, obser
     assert "summary.css" in html and "Intake playtest" in html
     response = client.get(f"/playtests/{pid}/export.csv?table=cases")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.get_data(as_text=True).startswith("case_id,round_id,session_id")
+    assert response.get_data(as_text=True).startswith(
+        "case_id,round_id,round_label,baseline,session_id"
+    )
     response = client.get(f"/playtests/{pid}/export.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -144,6 +146,8 @@ def test_report_page_and_downloads_for_a_signed_in_observer(client, story, obser
         "handoffs",
         "ratings",
         "segments",
+        "actions",
+        "sessions",
     }
     assert client.get(f"/playtests/{pid}/export.csv").status_code == 422
     assert client.get(f"/playtests/{pid}/export.csv?table=nope").status_code == 422

@@ -1,0 +1,3 @@
+"""The board fixture for the action tests."""
+
+from tests.board.test_events import board  # noqa: F401

@@ -1,0 +1,61 @@
+"""Actions line up with the measures in the summary (DESIGN.md §10), and trial rounds leave."""
+
+from __future__ import annotations
+
+from playtest.extensions import db
+from playtest.models import Round
+from playtest.summary.services import playtest_summary
+from tests.conftest import drain, emit, new_id
+
+
+def test_actions_in_effect_are_those_trying_or_done_when_a_session_started(board, make, live):
+    session = board["session"]
+    playtest_id = session.round.playtest_id
+    emit(board["staff"], "timer:control", {"action": "start"})
+    tried = emit(board["staff"], "action:add", {"client_id": new_id(), "text": "Huddle"})["action"]
+    emit(board["staff"], "action:update", {"id": tried["id"], "status": "trying"})
+    emit(board["staff"], "action:add", {"client_id": new_id(), "text": "Only agreed"})
+    dropped = emit(board["staff"], "action:add", {"client_id": new_id(), "text": "No"})["action"]
+    emit(board["staff"], "action:update", {"id": dropped["id"], "status": "dropped"})
+    emit(board["staff"], "timer:control", {"action": "finish"})
+    second = make.session(number=2, playtest=session.round.playtest)
+    staff = live.staff(board["staff_token"], second.id)
+    drain(staff)
+    emit(staff, "timer:control", {"action": "start"})
+
+    summary = playtest_summary(playtest_id)
+    round_ = summary["rounds"][0]
+    first_block, second_block = round_["sessions"]
+    assert first_block["actions_in_effect"] == []  # added after session 1 started
+    assert second_block["actions_in_effect"] == [tried["id"]]
+    assert round_["actions"] == {
+        "n": 3,
+        "by_status": {"proposed": 0, "agreed": 1, "trying": 1, "done": 0, "dropped": 1},
+    }
+    spans = {a["id"]: a for a in summary["actions"]}
+    assert spans[tried["id"]]["trying_at"] and spans[tried["id"]]["ended_at"] is None
+    assert spans[dropped["id"]]["ended_status"] == "dropped"
+    emit(staff, "timer:control", {"action": "finish"})
+    summary = playtest_summary(playtest_id)
+    assert summary == {
+        **playtest_summary(playtest_id, stored=False),
+        "generated_at": summary["generated_at"],
+    }
+
+
+def test_a_round_excluded_from_the_summary_is_in_no_figure(board, make, client):
+    session = board["session"]
+    playtest = session.round.playtest
+    trial = make.session(playtest=playtest, label="Try it live")
+    headers = {"Authorization": f"Bearer {board['staff_token']}"}
+    url = f"/api/v1/playtests/{playtest.id}/summary"
+    assert [r["label"] for r in client.get(url, headers=headers).json["rounds"]] == [
+        "Baseline",
+        "Try it live",
+    ]
+    assert len(client.get(url, headers=headers).json["comparisons"]) == 1
+    db.session.get(Round, trial.round_id).excluded_from_summary = True
+    db.session.commit()
+    summary = client.get(url, headers=headers).json
+    assert [r["label"] for r in summary["rounds"]] == ["Baseline"]
+    assert summary["comparisons"] == []
