@@ -6,6 +6,7 @@ from playtest.extensions import db
 from playtest.models import Round
 from playtest.summary.services import playtest_summary
 from tests.conftest import drain, emit, new_id
+from tests.summary.test_routes import sign_in
 
 
 def test_actions_in_effect_are_those_trying_or_done_when_a_session_started(board, make, live):
@@ -59,3 +60,25 @@ def test_a_round_excluded_from_the_summary_is_in_no_figure(board, make, client):
     summary = client.get(url, headers=headers).json
     assert [r["label"] for r in summary["rounds"]] == ["Baseline"]
     assert summary["comparisons"] == []
+
+
+def test_the_reports_first_page_names_what_the_room_changed(board, client, make):
+    session = board["session"]
+    staff = board["staff"]
+    done = emit(staff, "action:add", {"client_id": new_id(), "text": "One shared inbox"})
+    emit(staff, "action:update", {"id": done["action"]["id"], "status": "done"})
+    trying = emit(staff, "action:add", {"client_id": new_id(), "text": "Daily huddle"})
+    emit(staff, "action:update", {"id": trying["action"]["id"], "status": "trying"})
+    dropped = emit(staff, "action:add", {"client_id": new_id(), "text": "Rota app"})
+    emit(staff, "action:update", {"id": dropped["action"]["id"], "status": "dropped"})
+    emit(staff, "action:add", {"client_id": new_id(), "text": "Ask legal", "owner": "Team lead"})
+    sign_in(client, make.facilitator("reader@example.gov"))
+    html = client.get(f"/playtests/{session.round.playtest_id}/report").get_data(as_text=True)
+    first_page = html[html.index('id="executive-summary"') : html.index("data-executive-measures")]
+    listed = first_page[first_page.index("data-executive-actions") :]
+    # Done first, then trying, then agreed; a dropped action is not what the room changed.
+    assert (
+        listed.index("One shared inbox") < listed.index("Daily huddle") < listed.index("Ask legal")
+    )
+    assert "Rota app" not in listed
+    assert "owner: Team lead" in listed
