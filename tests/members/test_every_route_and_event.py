@@ -24,7 +24,8 @@ OTHER_ARGS = {"user_id", "fmt"}
 # Routes that name no playtest, and why anyone signed in (or anyone at all) may reach them.
 NOT_PER_PLAYTEST = {
     "static": "the app's own CSS, JS and images",
-    "auth.index": "home: the join form, or a signed-in person's way to their playtests",
+    "facilitation.front": "home: the join form, or a signed-in person's way to their playtests",
+    "facilitation.front_again": "a join link without its code: a redirect to the join form",
     "auth.login": "signing in",
     "auth.logout": "signing out",
     "auth.set_password": "a one-time link's own secret decides",
