@@ -28,6 +28,7 @@ EVENTS = [
     "case:correct",
     "rating:submit",
     "rating:close",
+    "me:role",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}
@@ -76,6 +77,8 @@ plausible = st.fixed_dictionaries(
         "answers": st.dictionaries(st.sampled_from(["0", "1", "2", "x", "-1"]), st.integers(-1, 7))
         | json_values,
         "closed": st.booleans() | scalars,
+        "role": st.sampled_from(["Intake officer", "Policy advisor", "Benefits officer"]) | scalars,
+        "participant_id": small_ids | scalars,
     },
 )
 steps = st.lists(

@@ -148,6 +148,10 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     if done is not None:
         return done, False
     session = _session(viewer)
+    # The role they hold now (me:role may have changed it since this socket connected).
+    role = db.session.scalar(
+        sa.select(Attendance.role).where(Attendance.id == viewer.attendance_id)
+    )
     label = _text(payload.get("label"), config.LABEL_MAX_CHARS, _("case label"), required=True)
     case_type = _text(payload.get("case_type"), config.CASE_TYPE_MAX_CHARS, _("case type"))
     case = Case(
@@ -158,7 +162,7 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         label=label,
         case_type=case_type,
         pii_flag=looks_personal(label),
-        holder_role=viewer.role or "",
+        holder_role=role or "",
         opened_at=utcnow(),
     )
     db.session.add(case)
@@ -169,7 +173,7 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         case,
         client_id,
         kind=CaseEventKind.OPENED,
-        to_role=viewer.role,
+        to_role=role,
         at=case.opened_at,
     )
     return opened, True

@@ -4,6 +4,7 @@
 // Staff actions are sent straight away with an ack (no outbox): a facilitator must know at
 // once whether "Next" worked, so failures show in the error summary at the top.
 
+import { setupPeople } from "./console-people.js";
 import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
 const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
@@ -224,30 +225,8 @@ function renderNotes() {
 
 // --- presence and counts ---------------------------------------------------------------------
 
-function renderPresence() {
-  const presence = store.presence;
-  const online = presence.online || 0;
-  $("#pt-online").textContent = online === 0 ? t("nobody_online") : t.count("online", online);
-  const byRole = new Map();
-  for (const role of store.session?.role_keys || []) byRole.set(role, []);
-  for (const person of presence.people || []) {
-    if (!byRole.has(person.role)) byRole.set(person.role, []);
-    byRole.get(person.role).push(person.display_name);
-  }
-  const blocks = [];
-  for (const [role, names] of byRole) {
-    if (!names.length) continue;
-    blocks.push(
-      h("h3", {
-        class: "govuk-heading-s govuk-!-margin-bottom-1",
-        text: `${roleLabel(role)} (${names.length})`,
-      }),
-      h("ul", { class: "govuk-list pt-people" }, names.map((name) => h("li", { text: name }))),
-    );
-  }
-  $("#pt-people").replaceChildren(...blocks);
-  $("#pt-staff").textContent = t("staff_n", { n: presence.staff || 0 });
-}
+const people = setupPeople({ t, client, store, $, roleLabel, act, showDone, canControl });
+
 
 function median(values) {
   if (!values.length) return null;
@@ -572,7 +551,7 @@ const render = start({
     renderControls();
     renderAgenda();
     renderNotes();
-    renderPresence();
+    people.render();
     renderCounts();
     renderBoard();
     renderCases();

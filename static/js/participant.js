@@ -12,6 +12,7 @@ import { setupCases } from "./participant-cases.js";
 import { setupComposer } from "./participant-composer.js";
 import { looksPersonal } from "./participant-outbox.js";
 import { setupRatings } from "./participant-ratings.js";
+import { setupRole } from "./participant-role.js";
 
 const { root, sessionId, t, client, store, $, roleLabel, start } = liveView(({ data, sessionId }) => ({
   auth: { token: data.token },
@@ -161,6 +162,7 @@ const board = setupBoard(page);
 setupComposer(page);
 const cases = setupCases(page);
 const ratings = setupRatings(page);
+const role = setupRole(page);
 
 // --- putting it together ---------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ start({
     board.render();
     cases.render();
     ratings.render();
+    role.render();
   },
 });
 // Keep the outbox across reloads: show anything still queued from last time at once.

@@ -65,3 +65,26 @@ def test_a_code_typed_at_the_front_door_opens_the_join_form(live_session, new_pa
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page).to_have_url(re.compile(f"/j/{live_session.join_code}$"))
     expect(page.get_by_label("Display name")).to_be_visible()
+
+
+def test_a_wrong_role_is_fixed_by_the_participant_or_from_the_console(live_session, new_page, axe):
+    from tests.browser import PHONE, join
+
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    ada.get_by_text("Picked the wrong role?").click()
+    ada.get_by_label("Your role").select_option("Benefits officer")
+    ada.get_by_role("button", name="Change role").click()
+    expect(ada.locator("#pt-me")).to_have_text("You are Ada (Benefits officer).")
+    expect(ada.get_by_text("Your role is now Benefits officer.")).to_be_visible()
+    assert axe(ada) == [], describe_violations(axe(ada))
+
+    console = new_page(CONSOLE_LAPTOP)
+    sign_in(console, live_session.url, live_session.email, live_session.password)
+    console.goto(live_session.console_url)
+    wait_live(console)
+    console.get_by_label("Participant", exact=True).select_option(label="Ada (Benefits officer)")
+    console.get_by_label("New role").select_option("Policy advisor")
+    console.get_by_role("button", name="Change role").click()
+    expect(console.get_by_text("Ada is now Policy advisor.")).to_be_visible()
+    expect(ada.locator("#pt-me")).to_have_text("You are Ada (Policy advisor).")

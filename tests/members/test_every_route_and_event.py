@@ -46,6 +46,8 @@ NOT_PER_PLAYTEST = {
     "api.create_playtest": "the new playtest is its creator's",
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
+# The run of show's events (DESIGN.md §9): an observer member may send none of them either.
+RUN_OF_SHOW_EVENTS = {"me:role"}
 
 
 @pytest.fixture
@@ -166,6 +168,7 @@ def test_every_event_is_forbidden_to_an_observer_member(app, live, teams):
     assert state["session"]["id"] == teams["session_id"]  # she reads the session...
     events = live_events()
     assert {"timer:control", "reflection:hide", "board:mode", "reflection:group"} <= events
+    assert RUN_OF_SHOW_EVENTS <= events
     for event in sorted(events):
         ack = emit(carol, event, {})
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", (event, ack)

@@ -1,0 +1,30 @@
+"""`/live` events of the run of show (DESIGN.md §9): role changes, agenda edits, the ready
+check and after-ratings. Each handler calls a service, tells the room, and acks."""
+
+from __future__ import annotations
+
+from playtest.extensions import db
+from playtest.facilitation import roles
+from playtest.facilitation import services as facilitation
+from playtest.facilitation.events import presence_changed
+from playtest.facilitation.snapshot import me_payload
+from playtest.models import Session
+from playtest.playbooks.documents import localized_document
+from playtest.realtime import Viewer, attendance_room, emit_to, live_event
+
+# What a facilitator's ack says of the person whose role they changed (not their votes or
+# ratings: those are the participant's own).
+_STAFF_SEES = ("participant_id", "display_name", "role", "role_label")
+
+
+@live_event("me:role")
+def change_role(viewer: Viewer, payload: dict) -> dict:
+    attendance = roles.change_role(viewer, payload)
+    session = db.session.get(Session, viewer.session_id)
+    person = facilitation.participant_viewer(attendance)
+    me = me_payload(session, person, attendance, localized_document(session, attendance.language))
+    emit_to("me", me, attendance_room(attendance.id))
+    presence_changed(session.id)
+    if viewer.is_participant:
+        return {"me": me}
+    return {"me": {key: me[key] for key in _STAFF_SEES}}
