@@ -62,7 +62,17 @@ plausible = st.fixed_dictionaries(
         "title": st.text(max_size=210) | scalars,
         "mode": st.sampled_from(["open", "private"]) | scalars,
         "action": st.sampled_from(
-            ["start", "pause", "resume", "next", "previous", "extend", "undo_handoff", "reopen"]
+            [
+                "start",
+                "pause",
+                "resume",
+                "next",
+                "previous",
+                "extend",
+                "undo",
+                "undo_handoff",
+                "reopen",
+            ]
         )
         | scalars,
         "minutes": st.integers(-5, 200) | scalars,

@@ -470,5 +470,16 @@ export function liveView(clientOptions) {
     return render;
   }
 
-  return { root, data, sessionId, t, client, store, $, roleLabel: (role) => client.roleLabel(role), start };
+  return {
+    root,
+    data,
+    sessionId,
+    t,
+    client,
+    store,
+    $,
+    roleLabel: (role) => client.roleLabel(role),
+    start,
+    timerView,
+  };
 }

@@ -16,6 +16,7 @@ export function formatClock(seconds) {
  */
 export class TimerView {
   constructor(client, root, t, { announcer = null, milestones = [300, 60] } = {}) {
+    this.zeroListeners = [];
     this.client = client;
     this.root = root;
     this.t = t;
@@ -73,6 +74,20 @@ export class TimerView {
     this.tick();
   }
 
+  /** Call `listener` each time a running segment reaches zero (the chime listens). */
+  onZero(listener) {
+    this.zeroListeners.push(listener);
+  }
+
+  /** A segment reached zero: pulse (live-clock.css keeps it still for reduced motion). */
+  atZero() {
+    this.root.classList.remove("pt-timer--pulse");
+    void this.root.offsetWidth; // restart the animation if it is still on
+    this.root.classList.add("pt-timer--pulse");
+    setTimeout(() => this.root.classList.remove("pt-timer--pulse"), 6000);
+    for (const listener of this.zeroListeners) listener();
+  }
+
   tick() {
     const { timer } = this.client.store;
     if (!timer) return;
@@ -84,6 +99,10 @@ export class TimerView {
     }
     const overtime = timer.status !== "finished" && text.startsWith("-");
     this.root.classList.toggle("pt-timer--overtime", overtime);
+    // Amber from the server's threshold (timer.warn_s) down to zero; red (overtime) after.
+    const started = timer.status === "running" || timer.status === "paused";
+    const soon = started && !overtime && typeof timer.warn_s === "number" && remaining <= timer.warn_s;
+    this.root.classList.toggle("pt-timer--warn", soon);
     if (timer.status === "running" && remaining !== null) {
       const previous = this.lastRemaining;
       if (previous !== null) {
@@ -97,6 +116,7 @@ export class TimerView {
         if (previous > 0 && remaining <= 0 && !this.announced.has(0)) {
           this.announced.add(0);
           this.say(this.t("time_up"));
+          this.atZero();
         }
       }
       this.lastRemaining = remaining;

@@ -13,6 +13,7 @@ from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.facilitation import services as facilitation
+from playtest.facilitation import timekeeping
 from playtest.models import Playtest, Round
 from playtest.realtime import Viewer
 from playtest.summary.services import playtest_summary
@@ -27,7 +28,7 @@ class Story:
     def __init__(self, make, monkeypatch):
         self.make = make
         self.now = T0
-        for target in (cases, board, facilitation):
+        for target in (cases, board, facilitation, timekeeping):
             monkeypatch.setattr(target, "utcnow", lambda: self.now)
         self.user = make.facilitator()
         self.tokens: dict[str, str] = {}

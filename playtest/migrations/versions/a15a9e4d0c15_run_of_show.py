@@ -1,0 +1,40 @@
+"""run of show: a session's first start and its last undoable timer action; runs ended by undo
+
+Existing sessions get their first start from their earliest segment run.
+
+Revision ID: a15a9e4d0c15
+Revises: be498cd3d696
+Create Date: 2026-12-04 01:45:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import playtest.models
+
+
+# revision identifiers, used by Alembic.
+revision = 'a15a9e4d0c15'
+down_revision = 'be498cd3d696'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('started_at', playtest.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('undo', sa.JSON(), nullable=True))
+    with op.batch_alter_table('segment_runs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ended_by', sa.String(length=20), nullable=True))
+    op.execute(
+        "UPDATE sessions SET started_at = (SELECT MIN(segment_runs.started_at) FROM segment_runs"
+        " WHERE segment_runs.session_id = sessions.id)"
+    )
+
+
+def downgrade():
+    with op.batch_alter_table('segment_runs', schema=None) as batch_op:
+        batch_op.drop_column('ended_by')
+    with op.batch_alter_table('sessions', schema=None) as batch_op:
+        batch_op.drop_column('undo')
+        batch_op.drop_column('started_at')

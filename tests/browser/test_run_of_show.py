@@ -1,0 +1,97 @@
+"""The run of show in the browser: minutes behind and the projected finish, amber and red,
+Undo, and the opt-in chime with its pulse (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.browser import describe_violations, sign_in, wait_live
+from tests.server import seeded_app
+
+CONSOLE_LAPTOP = {"width": 1366, "height": 768}
+
+
+def open_console(new_page, live_session, **options):
+    page = new_page(CONSOLE_LAPTOP, **options)
+    sign_in(page, live_session.url, live_session.email, live_session.password)
+    page.goto(live_session.console_url)
+    wait_live(page)
+    return page
+
+
+def run_for(live_session, minutes: float) -> None:
+    """Make the running segment (and the session) have started `minutes` ago."""
+    from playtest.extensions import db
+    from playtest.models import SegmentRun, Session
+
+    shift = timedelta(minutes=minutes)
+    with seeded_app(live_session.database_url):
+        session = db.session.get(Session, live_session.session_id)
+        session.segment_started_at -= shift
+        session.started_at -= shift
+        runs = sa.select(SegmentRun).where(SegmentRun.session_id == session.id)
+        for run in db.session.scalars(runs):
+            run.started_at -= shift
+        db.session.commit()
+
+
+def test_the_console_says_how_far_behind_and_when_the_session_will_end(live_session, new_page, axe):
+    live_session.control("start")
+    run_for(live_session, 23)  # a 20-minute segment, 3 minutes over
+    console = open_console(new_page, live_session)
+    plan = console.locator("#pt-plan")
+    expect(plan).to_contain_text("3 min behind")
+    expect(plan).to_contain_text(re.compile(r"projected finish \d\d:\d\d \(planned \d\d:\d\d\)"))
+    timer = console.locator("#pt-timer")
+    expect(timer).to_have_class(re.compile("pt-timer--overtime"))
+    expect(console.get_by_text("Overtime")).to_be_visible()
+    assert axe(console) == [], describe_violations(axe(console))
+
+
+def test_amber_shows_on_console_and_projector_when_time_is_nearly_up(live_session, new_page):
+    live_session.control("start")
+    run_for(live_session, 18.5)  # 1:30 left of 20 minutes
+    console = open_console(new_page, live_session)
+    projector = new_page({"width": 1280, "height": 800})
+    projector.goto(live_session.projector_url)
+    wait_live(projector)
+    for page in (console, projector):
+        expect(page.locator("#pt-timer")).to_have_class(re.compile("pt-timer--warn"))
+        expect(page.get_by_text("Time is nearly up")).to_be_visible()
+
+
+def test_undo_next_brings_the_segment_back(live_session, new_page):
+    live_session.control("start")
+    console = open_console(new_page, live_session)
+    console.get_by_role("button", name="Next segment").click()
+    expect(console.locator("#pt-segment-title")).to_have_text("Reflect")
+    console.get_by_role("button", name="Undo next").click()
+    expect(console.locator("#pt-segment-title")).to_have_text("Case work in pods")
+    expect(console.get_by_role("timer")).to_have_text(re.compile(r"^19:[0-5]\d$"))
+    expect(console.get_by_role("button", name="Undo next")).to_be_hidden()
+
+
+def test_the_chime_is_off_until_turned_on_remembered_and_rings_at_zero(live_session, new_page):
+    live_session.control("start")
+    run_for(live_session, 20 - 3 / 60)  # three seconds left
+    console = open_console(new_page, live_session, reduced_motion="reduce")
+    chime = console.get_by_label("Chime when a segment's time is up (on this device)")
+    expect(chime).not_to_be_checked()
+    chime.check()
+    console.reload()
+    wait_live(console)
+    expect(chime).to_be_checked()  # remembered on this device
+    console.locator("#pt-timer").click()  # a gesture, as a facilitator's would be
+    root = console.locator("#pt-live")
+    expect(root).to_have_attribute("data-chimes", "1")
+    timer = console.locator("#pt-timer")
+    expect(timer).to_have_class(re.compile("pt-timer--pulse"))
+    # Reduced motion: the pulse is a still outline, nothing animates.
+    styles = timer.evaluate(
+        "el => [getComputedStyle(el).animationName, getComputedStyle(el).outlineStyle]"
+    )
+    assert styles == ["none", "solid"]
