@@ -250,6 +250,7 @@ class Session(db.Model):
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  # the first start
     undo: so.Mapped[dict | None] = so.mapped_column(sa.JSON)  # the last undoable timer action
+    agenda: so.Mapped[list | None] = so.mapped_column(sa.JSON)  # facilitation/agenda.py
     # Bumped by summary.digests whenever a row the summary reads for this session changes:
     # a stored SessionDigest is current only while its data_version matches this one.
     data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")

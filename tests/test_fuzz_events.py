@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from playtest.cases.services import replay
 from playtest.errors import ErrorCode
 from playtest.extensions import db
-from playtest.models import Case, Reflection, Vote
+from playtest.facilitation import timekeeping
+from playtest.models import Case, Reflection, Session, Vote
 from tests.conftest import drain, emit
 
 EVENTS = [
@@ -29,6 +30,7 @@ EVENTS = [
     "rating:submit",
     "rating:close",
     "me:role",
+    "agenda:edit",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}
@@ -89,6 +91,11 @@ plausible = st.fixed_dictionaries(
         "closed": st.booleans() | scalars,
         "role": st.sampled_from(["Intake officer", "Policy advisor", "Benefits officer"]) | scalars,
         "participant_id": small_ids | scalars,
+        "op": st.sampled_from(["move", "minutes", "insert", "remove"]) | scalars,
+        "index": small_ids | scalars,
+        "to": small_ids | scalars,
+        "at": small_ids | scalars,
+        "kind": st.sampled_from(["work", "reflect", "break"]) | scalars,
     },
 )
 steps = st.lists(
@@ -132,6 +139,12 @@ def test_random_event_payloads_never_break_the_server(make, live, caplog):
             replay(case)
             assert (case.status, case.holder_role, case.handoffs, case.answered_at) == cached
             db.session.rollback()
+        # The agenda stays a real one, and the clock can always say where it stands.
+        row = db.session.get(Session, session.id)
+        segments = timekeeping.session_segments(row)
+        assert 1 <= len(segments) <= 40
+        assert all(1 <= seg["minutes"] <= 480 for seg in segments)
+        assert timekeeping.timer(row)["server_now"]
 
     run()
     for client in clients.values():

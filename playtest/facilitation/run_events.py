@@ -3,14 +3,22 @@ check and after-ratings. Each handler calls a service, tells the room, and acks.
 
 from __future__ import annotations
 
+from playtest.enums import ViewerKind
 from playtest.extensions import db
-from playtest.facilitation import roles
+from playtest.facilitation import agenda_edits, roles
 from playtest.facilitation import services as facilitation
 from playtest.facilitation.events import presence_changed
-from playtest.facilitation.snapshot import me_payload
+from playtest.facilitation.snapshot import agenda_payload, me_payload
 from playtest.models import Session
 from playtest.playbooks.documents import localized_document
-from playtest.realtime import Viewer, attendance_room, emit_to, live_event
+from playtest.realtime import (
+    Viewer,
+    attendance_room,
+    emit_to,
+    live_event,
+    session_room,
+    staff_room,
+)
 
 # What a facilitator's ack says of the person whose role they changed (not their votes or
 # ratings: those are the participant's own).
@@ -28,3 +36,16 @@ def change_role(viewer: Viewer, payload: dict) -> dict:
     if viewer.is_participant:
         return {"me": me}
     return {"me": {key: me[key] for key in _STAFF_SEES}}
+
+
+@live_event("agenda:edit")
+def edit_agenda(viewer: Viewer, payload: dict) -> dict:
+    session = agenda_edits.edit_agenda(viewer, payload)
+    # The room gets the agenda as participants see it, in the round's own language (screens
+    # in the other one keep their titles by key); staff get theirs, with notes, after it.
+    document = localized_document(session, session.round.playbook.language)
+    room = Viewer(kind=ViewerKind.PROJECTOR, session_id=session.id)
+    emit_to("agenda", agenda_payload(session, room, document), session_room(session.id))
+    emit_to("agenda", agenda_payload(session, viewer, document), staff_room(session.id))
+    emit_to("timer", facilitation.timer(session), session_room(session.id))  # the plan moved
+    return {"agenda": agenda_payload(session, viewer, localized_document(session))}

@@ -16,6 +16,7 @@ from playtest import access, config
 from playtest.enums import MemberRole, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
+from playtest.facilitation import agenda
 
 # The clock's service lives in timekeeping.py; these names stay importable from here.
 from playtest.facilitation.timekeeping import (  # noqa: E402, F401
@@ -24,6 +25,7 @@ from playtest.facilitation.timekeeping import (  # noqa: E402, F401
     control_clock,
     planned_seconds,
     session_agenda,
+    session_segments,
     timer,
 )
 from playtest.guards import require_open
@@ -144,6 +146,10 @@ def schedule_session(round_: Round, number: int) -> tuple[Session, bool]:
         number=number,
         join_code=_new_join_code(),
         view_token=secrets.token_urlsafe(24),
+    )
+    # Its own copy of the agenda, which the facilitator may edit while it runs.
+    session.agenda = agenda.from_playbook(
+        round_.playbook.document["sessions"][number - 1]["segments"]
     )
     db.session.add(session)
     db.session.commit()

@@ -20,6 +20,7 @@ from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
+from playtest.facilitation import agenda_edits
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation import services as facilitation
 from playtest.i18n import viewer_language
@@ -45,21 +46,30 @@ def actual_minutes(session: Session) -> dict[int, float]:
 
 
 def agenda_payload(session: Session, viewer: Viewer, document: dict) -> dict:
-    """Segments for this session; facilitator notes and actual minutes only for staff."""
+    """The session's segments as edited, in the viewer's language; facilitator notes, actual
+    minutes and what may still be edited (`editable`, agenda:edit) only for staff."""
     agenda = document["sessions"][session.number - 1]
+    planned = agenda["segments"]  # the playbook's, in this viewer's language
     actual = actual_minutes(session) if viewer.is_staff else {}
+    free = agenda_edits.first_free(session) if viewer.is_staff else None
     segments = []
-    for index, seg in enumerate(agenda["segments"]):
+    for index, seg in enumerate(facilitation.session_segments(session)):
+        source = seg["source"]
+        text = planned[source] if source is not None and source < len(planned) else {}
         item = {
             "index": index,
-            "title": seg["title"],
+            "key": seg["key"],
+            "title": text.get("title", seg["title"]),
             "minutes": seg["minutes"],
             "kind": seg["kind"],
-            "prompt_html": seg["prompt_html"],
+            "prompt_html": text.get("prompt_html", ""),
+            "original_min": seg["original_min"],
+            "edited": seg["edited"],
         }
         if viewer.is_staff:
-            item["notes_html"] = seg["notes_html"]
+            item["notes_html"] = text.get("notes_html", "")
             item["actual_min"] = actual.get(index)
+            item["editable"] = index >= free and session.status != "finished"
         segments.append(item)
     return {
         "title": agenda["title"],

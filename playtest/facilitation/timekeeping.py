@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from playtest.enums import ClockAction, SessionStatus, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
+from playtest.facilitation import agenda
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation.clock import Clock, ClockRefusal, RunChange, Undo
 from playtest.guards import audit, require, require_open
@@ -22,12 +23,20 @@ from playtest.timeutil import utcnow
 
 
 def session_agenda(session: Session) -> dict:
-    """This session's own agenda from the playbook (its H1 section or the default one)."""
+    """This session's agenda in the playbook (its H1 section or the default one)."""
     return session_document(session)["sessions"][session.number - 1]
 
 
+def session_segments(session: Session) -> list[dict]:
+    """The session's own segments, as edited (facilitation/agenda.py); the playbook's until
+    the first edit for a session made before sessions kept their own."""
+    if session.agenda is not None:
+        return session.agenda
+    return agenda.from_playbook(session_agenda(session)["segments"])
+
+
 def planned_seconds(session: Session) -> list[float]:
-    return [seg["minutes"] * 60.0 for seg in session_agenda(session)["segments"]]
+    return [seg["minutes"] * 60.0 for seg in session_segments(session)]
 
 
 def clock_of(session: Session) -> Clock:

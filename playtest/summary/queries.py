@@ -76,6 +76,12 @@ class SessionInfo:
     status: str
     finished_at: datetime | None
     data_version: int
+    # The session's own agenda as edited (facilitation/agenda.py); None: the playbook's.
+    agenda: tuple[dict, ...] | None = None
+
+    def segments(self, round_: RoundInfo) -> tuple[dict, ...]:
+        """This session's segments: its own (as edited), else the round's playbook's."""
+        return self.agenda if self.agenda is not None else round_.agenda(self.number)
 
 
 @dataclass(frozen=True)
@@ -213,15 +219,20 @@ def session_infos(playtest_id: int) -> list[SessionInfo]:
             Session.status,
             _raw(Session.finished_at),
             Session.data_version,
+            Session.agenda,
         )
         .join(Round, Round.id == Session.round_id)
         .where(Round.playtest_id == playtest_id)
         .order_by(Round.position, Round.id, Session.number)
     ).all()
     return [
-        SessionInfo(id_, round_id, number, status, _utc(finished_at), version)
-        for id_, round_id, number, status, finished_at, version in rows
+        SessionInfo(id_, round_id, number, status, _utc(finished_at), version, _tuple(agenda))
+        for id_, round_id, number, status, finished_at, version, agenda in rows
     ]
+
+
+def _tuple(agenda: list | None) -> tuple[dict, ...] | None:
+    return tuple(agenda) if agenda is not None else None
 
 
 def _raw(column: sa.ColumnElement) -> sa.ColumnElement:

@@ -2,10 +2,12 @@
 // carried on between events from the timer's open run), and the current segment's
 // facilitator notes.
 
+import { setupAgendaEdits } from "./console-agenda-edit.js";
 import { formatNumber, h, reconcile } from "./live-client.js";
 
 /** Wire the agenda; returns takeState/takeTimer (feed them the store's changes) and render. */
-export function setupAgenda({ t, client, store, $ }) {
+export function setupAgenda({ t, client, store, $, act, limits, canControl }) {
+  const edits = setupAgendaEdits({ t, store, $, act, limits, canControl });
   // Minutes each segment has run come from the server: the staff agenda's `actual_min` at the
   // last `state`, and from then on the timer's open run (`run_s` at `server_now`, counted up
   // while it runs, as the countdown counts `remaining_s` down). When a run ends (next,
@@ -71,10 +73,11 @@ export function setupAgenda({ t, client, store, $ }) {
     let plannedTotal = 0;
     let actualTotal = 0;
     const items = segments.map((segment, index) => ({ ...segment, index }));
+    const firstEditable = items.find((segment) => segment.editable)?.index ?? -1;
     reconcile(
       list,
       items,
-      (segment) => segment.index,
+      (segment) => segment.key ?? segment.index,
       () =>
         h(
           "li",
@@ -88,6 +91,7 @@ export function setupAgenda({ t, client, store, $ }) {
         plannedTotal += segment.minutes;
         if (actual !== null) actualTotal += actual;
         li.className = "pt-agenda__item";
+        li.classList.toggle("pt-agenda__item--edited", Boolean(segment.edited));
         li.classList.toggle("pt-agenda__item--current", isCurrent);
         li.classList.toggle("pt-agenda__item--done", actual !== null && !isCurrent);
         if (isCurrent) li.setAttribute("aria-current", "step");
@@ -108,8 +112,10 @@ export function setupAgenda({ t, client, store, $ }) {
           });
         }
         li.querySelector(".pt-agenda__time").textContent = time;
+        edits.controls(li, segment, firstEditable);
       },
     );
+    edits.renderForm();
     $("#pt-agenda-total").textContent = t(actualTotal ? "planned_actual_now" : "planned_only", {
       planned: plannedTotal,
       actual: formatMinutes(actualTotal),

@@ -7,7 +7,7 @@
 import { setupAgenda } from "./console-agenda.js";
 import { setupClock } from "./console-clock.js";
 import { setupPeople } from "./console-people.js";
-import { cardFace, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
+import { cardFace, h, liveView, readStrings, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
 const { root, data, t, client, store, $, roleLabel, start, timerView } = liveView(({ sessionId }) => ({
   auth: { session_id: sessionId },
@@ -110,7 +110,7 @@ controls?.addEventListener("click", async (event) => {
 
 // --- agenda (planned vs actual) and facilitator notes: console-agenda.js ----------------------
 
-const agenda = setupAgenda({ t, client, store, $ });
+const agenda = setupAgenda({ t, client, store, $, act, limits: readStrings("pt-limits"), canControl });
 const clock = setupClock({ root, t, client, store, $, timerView });
 const formatMinutes = agenda.formatMinutes;
 

@@ -95,3 +95,32 @@ def test_the_chime_is_off_until_turned_on_remembered_and_rings_at_zero(live_sess
         "el => [getComputedStyle(el).animationName, getComputedStyle(el).outlineStyle]"
     )
     assert styles == ["none", "solid"]
+
+
+def test_the_facilitator_bends_the_agenda_from_the_console(live_session, new_page, axe):
+    live_session.control("start")
+    console = open_console(new_page, live_session)
+    items = console.locator("#pt-agenda > li")
+    console.get_by_role("spinbutton", name="Minutes for Reflect").fill("15")
+    console.get_by_role("button", name="Set minutes for Reflect").click()
+    expect(items.nth(1)).to_contain_text("Planned 15 min")
+    # The running segment offers no edits.
+    expect(console.get_by_role("button", name="Remove Case work in pods")).to_have_count(0)
+
+    console.get_by_text("Add a segment").click()
+    console.get_by_label("Title").fill("Stretch")
+    console.get_by_label("Minutes", exact=True).fill("3")
+    console.get_by_label("Place").select_option(label="Before Reflect")
+    console.get_by_role("button", name="Add segment").click()
+    expect(items).to_have_count(3)
+    expect(items.nth(1)).to_contain_text("Stretch")
+    assert axe(console) == [], describe_violations(axe(console))
+
+    console.get_by_role("button", name="Move Reflect earlier").click()
+    expect(items.nth(1)).to_contain_text("Reflect")
+    console.get_by_role("button", name="Remove Stretch").click()
+    expect(items).to_have_count(2)
+    # A refusal says why: the minutes of a segment are a whole number from 1 to 480.
+    console.get_by_role("spinbutton", name="Minutes for Reflect").fill("0")
+    console.get_by_role("button", name="Set minutes for Reflect").click()
+    expect(console.locator("#pt-problems")).to_contain_text("whole number of minutes")

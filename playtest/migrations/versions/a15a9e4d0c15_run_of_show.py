@@ -1,6 +1,7 @@
-"""run of show: a session's first start and its last undoable timer action; runs ended by undo
+"""run of show: a session's first start, its last undoable timer action and its own agenda; runs ended by undo
 
-Existing sessions get their first start from their earliest segment run.
+Existing sessions get their first start from their earliest segment run. Their agenda stays
+empty (null): it is the playbook's until a facilitator edits it.
 
 Revision ID: a15a9e4d0c15
 Revises: be498cd3d696
@@ -24,6 +25,7 @@ def upgrade():
     with op.batch_alter_table('sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('started_at', playtest.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('undo', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('agenda', sa.JSON(), nullable=True))
     with op.batch_alter_table('segment_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ended_by', sa.String(length=20), nullable=True))
     op.execute(
@@ -36,5 +38,6 @@ def downgrade():
     with op.batch_alter_table('segment_runs', schema=None) as batch_op:
         batch_op.drop_column('ended_by')
     with op.batch_alter_table('sessions', schema=None) as batch_op:
+        batch_op.drop_column('agenda')
         batch_op.drop_column('undo')
         batch_op.drop_column('started_at')
