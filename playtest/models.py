@@ -251,6 +251,8 @@ class Session(db.Model):
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  # the first start
     undo: so.Mapped[dict | None] = so.mapped_column(sa.JSON)  # the last undoable timer action
     agenda: so.Mapped[list | None] = so.mapped_column(sa.JSON)  # facilitation/agenda.py
+    ready_check: so.Mapped[dict | None] = so.mapped_column(sa.JSON)  # {segment_index, ready}
+    after_open: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Bumped by summary.digests whenever a row the summary reads for this session changes:
     # a stored SessionDigest is current only while its data_version matches this one.
     data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")

@@ -31,6 +31,9 @@ EVENTS = [
     "rating:close",
     "me:role",
     "agenda:edit",
+    "ready:ask",
+    "ready:set",
+    "ratings:open",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}
@@ -96,6 +99,7 @@ plausible = st.fixed_dictionaries(
         "to": small_ids | scalars,
         "at": small_ids | scalars,
         "kind": st.sampled_from(["work", "reflect", "break"]) | scalars,
+        "ready": st.booleans() | scalars,
     },
 )
 steps = st.lists(

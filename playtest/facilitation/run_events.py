@@ -1,11 +1,13 @@
 """`/live` events of the run of show (DESIGN.md §9): role changes, agenda edits, the ready
-check and after-ratings. Each handler calls a service, tells the room, and acks."""
+check and after-ratings. Each handler calls a service, tells the room, and acks.
+(`timer:control` itself is in events.py; moving into the last segment opens after-ratings.)"""
 
 from __future__ import annotations
 
+from playtest.cases import services as cases
 from playtest.enums import ViewerKind
 from playtest.extensions import db
-from playtest.facilitation import agenda_edits, roles
+from playtest.facilitation import agenda_edits, ready, roles
 from playtest.facilitation import services as facilitation
 from playtest.facilitation.events import presence_changed
 from playtest.facilitation.snapshot import agenda_payload, me_payload
@@ -49,3 +51,30 @@ def edit_agenda(viewer: Viewer, payload: dict) -> dict:
     emit_to("agenda", agenda_payload(session, viewer, document), staff_room(session.id))
     emit_to("timer", facilitation.timer(session), session_room(session.id))  # the plan moved
     return {"agenda": agenda_payload(session, viewer, localized_document(session))}
+
+
+def _ready_progress(session: Session) -> dict:
+    return ready.progress(session, facilitation.presence(session.id)["online"])
+
+
+@live_event("ready:ask")
+def ask_ready(viewer: Viewer, payload: dict) -> dict:
+    session = ready.ask(viewer)
+    emit_to("ready:asked", ready.mine(session, None), session_room(session.id))
+    progress = _ready_progress(session)
+    emit_to("ready:progress", progress, staff_room(session.id))
+    return {"progress": progress}
+
+
+@live_event("ready:set")
+def set_ready(viewer: Viewer, payload: dict) -> dict:
+    session = ready.answer(viewer, payload.get("ready"))
+    emit_to("ready:progress", _ready_progress(session), staff_room(session.id))
+    return {"ready": ready.mine(session, viewer.participant_id)["ready"]}
+
+
+@live_event("ratings:open")
+def open_ratings(viewer: Viewer, payload: dict) -> dict:
+    session = cases.open_after_ratings(viewer, payload.get("phase"))
+    emit_to("ratings:open", {"phase": "after"}, session_room(session.id))
+    return {"phase": "after"}

@@ -20,7 +20,7 @@ from playtest import config
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
-from playtest.facilitation import agenda_edits
+from playtest.facilitation import agenda_edits, ready
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation import services as facilitation
 from playtest.i18n import viewer_language
@@ -102,6 +102,7 @@ def session_payload(session: Session, document: dict, language: str) -> dict:
         "votes": document["votes"],
         "anonymity": document["anonymity"],
         "closed_phases": list(session.closed_phases or []),
+        "after_open": cases.after_ratings_open(session),
         "revealed_lanes": list(session.revealed_lanes or []),
         "pii_patterns": PII_PATTERN_SOURCES,
         "text_max": config.TEXT_MAX_CHARS,
@@ -168,9 +169,13 @@ def state(
             "reflections": reflections,
             "me": me_payload(session, viewer, attendance, document),
             "cases": cases.visible_cases(session, viewer),
+            "ready": ready.mine(session, viewer.participant_id),
         }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)
+        payload["ready_progress"] = ready.progress(
+            session, facilitation.presence(session.id)["online"]
+        )
     if presence:
         payload["presence"] = presence_for(viewer, session.id)
     return payload

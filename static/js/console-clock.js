@@ -6,9 +6,23 @@ import { setupChime } from "./live-chime.js";
 import { pageLocale } from "./live-client.js";
 
 /** Wire the plan line, Undo and the chime; returns `render()` for every store change. */
-export function setupClock({ root, t, client, store, $, timerView }) {
+export function setupClock({ root, t, client, store, $, timerView, act, showDone }) {
   const planLine = $("#pt-plan");
   const undo = $("#pt-undo");
+  const askReady = $("#pt-ready-ask");
+  const openAfter = $("#pt-open-after");
+
+  askReady?.addEventListener("click", async () => {
+    const ack = await act("ready:ask", {});
+    if (ack) store.readyProgress = ack.progress;
+    render();
+  });
+  openAfter?.addEventListener("click", async () => {
+    const ack = await act("ratings:open", { phase: "after" });
+    if (ack && store.session) store.session.after_open = true;
+    if (ack) showDone(t("after_open"));
+    render();
+  });
   setupChime(root, $("#pt-chime"), timerView);
   let clockFormat;
   try {
@@ -58,12 +72,24 @@ export function setupClock({ root, t, client, store, $, timerView }) {
     if (offer && client.serverNow() > Date.parse(offer.until)) undo.disabled = true;
   }
 
+  /** "Done: 3 of 8 online", while a ready check stands for the current segment. */
+  function renderReady() {
+    const progress = store.readyProgress;
+    const timer = store.timer;
+    const finished = timer?.status === "finished";
+    const standing = progress?.open && progress.segment_index === timer?.segment_index && !finished;
+    $("#pt-ready-progress").textContent = standing ? t("ready_n_of_m", { n: progress.ready, m: progress.of }) : "";
+    if (askReady) askReady.disabled = finished || timer?.status === "not_started" || !store.connected;
+    if (openAfter) openAfter.hidden = finished || Boolean(store.session?.after_open);
+  }
+
+  function render() {
+    renderPlan();
+    renderUndo();
+    renderReady();
+  }
+
   setInterval(() => store.ready && (renderPlan(), renderUndo()), 5000);
 
-  return {
-    render() {
-      renderPlan();
-      renderUndo();
-    },
-  };
+  return { render };
 }

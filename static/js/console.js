@@ -111,7 +111,7 @@ controls?.addEventListener("click", async (event) => {
 // --- agenda (planned vs actual) and facilitator notes: console-agenda.js ----------------------
 
 const agenda = setupAgenda({ t, client, store, $, act, limits: readStrings("pt-limits"), canControl });
-const clock = setupClock({ root, t, client, store, $, timerView });
+const clock = setupClock({ root, t, client, store, $, timerView, act, showDone });
 const formatMinutes = agenda.formatMinutes;
 
 // --- presence and counts ---------------------------------------------------------------------

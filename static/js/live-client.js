@@ -8,7 +8,7 @@
 // and render from `client.store`; user text only ever reaches the page via textContent.
 
 import { TimerView } from "./live-timer.js";
-import { wireRunOfShow } from "./live-run.js";
+import { applyRunState, wireRunOfShow } from "./live-run.js";
 import { storage, uuid, translator, readStrings } from "./live-util.js";
 
 export { formatClock, TimerView } from "./live-timer.js";
@@ -178,6 +178,7 @@ export class LiveClient extends EventTarget {
     for (const item of state.cases || []) this.applyCase(item);
     if (Array.isArray(s.me?.voted)) this.setMyVotes(s.me.voted);
     this.setTimer(state.timer);
+    applyRunState(this, state);
     s.ready = true;
     this.changed("state");
     this.flush();

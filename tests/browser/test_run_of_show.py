@@ -124,3 +124,53 @@ def test_the_facilitator_bends_the_agenda_from_the_console(live_session, new_pag
     console.get_by_role("spinbutton", name="Minutes for Reflect").fill("0")
     console.get_by_role("button", name="Set minutes for Reflect").click()
     expect(console.locator("#pt-problems")).to_contain_text("whole number of minutes")
+
+
+def test_ready_check_after_ratings_and_the_tab_that_fits_the_segment(live_session, new_page, axe):
+    from tests.browser import PHONE, join
+
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    console = open_console(new_page, live_session)
+    console.get_by_role("button", name="Start").click()
+    expect(ada.get_by_role("tab", name="Cases")).to_have_attribute("aria-selected", "false")
+
+    console.get_by_role("button", name="Ask who is done").click()
+    expect(ada.get_by_role("heading", name="Are you done?")).to_be_visible()
+    assert axe(ada) == [], describe_violations(axe(ada))
+    ada.get_by_role("button", name="I'm done").click()
+    expect(console.get_by_text("Done: 1 of 1 online")).to_be_visible()
+    expect(ada.get_by_role("button", name="Not yet")).to_be_visible()
+
+    # After-ratings wait for the end.
+    ada.get_by_role("tab", name="Ratings").click()
+    expect(ada.get_by_text("After-ratings open at the end of the session.")).to_be_visible()
+    ada.get_by_role("tab", name="Cases").click()
+
+    console.get_by_role("button", name="Next segment").click()  # Reflect: the last segment
+    expect(ada.get_by_role("heading", name="Are you done?")).to_be_hidden()  # a new segment
+    expect(ada.get_by_role("tab", name="Board")).to_have_attribute("aria-selected", "true")
+    expect(ada.get_by_role("heading", name="How do you feel now?")).to_be_visible()
+    ada.get_by_role("button", name="Answer the questions").click()
+    expect(ada.get_by_role("tab", name="Ratings")).to_have_attribute("aria-selected", "true")
+    after = ada.locator("form[data-phase=after]")
+    expect(after.get_by_role("radio", name="5 – Strongly agree").first).to_be_enabled()
+
+
+def test_participants_are_told_the_board_is_private_until_every_lane_is_revealed(
+    live_session, new_page
+):
+    from tests.browser import PHONE, join
+
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    console = open_console(new_page, live_session)
+    console.get_by_role("button", name="Make the board private").click()
+    expect(ada.get_by_text("The board is private for now")).to_be_visible()
+    for lane_name in ("Highlights", "Blockers", "Opportunities"):
+        console.get_by_role("button", name=f"Reveal {lane_name}").click()
+    expect(console.locator("#pt-mode-text")).to_have_text(
+        "The board is open: everyone sees cards as they are posted."
+    )
+    expect(console.get_by_role("button", name="Make the board private")).to_be_visible()
+    expect(ada.get_by_text("The board is private for now")).to_be_hidden()

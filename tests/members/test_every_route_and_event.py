@@ -47,7 +47,7 @@ NOT_PER_PLAYTEST = {
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
 # The run of show's events (DESIGN.md §9): an observer member may send none of them either.
-RUN_OF_SHOW_EVENTS = {"me:role", "agenda:edit"}
+RUN_OF_SHOW_EVENTS = {"me:role", "agenda:edit", "ready:ask", "ready:set", "ratings:open"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.facilitation import services as facilitation
 from playtest.facilitation import timekeeping
-from playtest.models import Playtest, Round
+from playtest.models import Playtest, Round, Session
 from playtest.realtime import Viewer
 from playtest.summary.services import playtest_summary
 from playtest.summary.stats import wilcoxon
@@ -70,6 +70,8 @@ class Story:
         cases.correct(self.staff(session), {"case_id": case_id, "action": "undo_handoff"})
 
     def rate(self, who: Viewer, phase: str, answers: dict[int, int]) -> None:
+        if phase == "after":  # the facilitator opens them (DESIGN.md §9)
+            cases.open_after_ratings(self.staff(db.session.get(Session, who.session_id)), "after")
         cases.submit_ratings(
             who, {"phase": phase, "answers": {str(k): v for k, v in answers.items()}}
         )

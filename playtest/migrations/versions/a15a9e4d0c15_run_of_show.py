@@ -1,4 +1,4 @@
-"""run of show: a session's first start, its last undoable timer action and its own agenda; runs ended by undo
+"""run of show: a session's first start, last undoable timer action, own agenda, ready check and after-ratings; runs ended by undo
 
 Existing sessions get their first start from their earliest segment run. Their agenda stays
 empty (null): it is the playbook's until a facilitator edits it.
@@ -26,6 +26,10 @@ def upgrade():
         batch_op.add_column(sa.Column('started_at', playtest.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('undo', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('agenda', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('ready_check', sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column('after_open', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     with op.batch_alter_table('segment_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ended_by', sa.String(length=20), nullable=True))
     op.execute(
@@ -38,6 +42,8 @@ def downgrade():
     with op.batch_alter_table('segment_runs', schema=None) as batch_op:
         batch_op.drop_column('ended_by')
     with op.batch_alter_table('sessions', schema=None) as batch_op:
+        batch_op.drop_column('after_open')
+        batch_op.drop_column('ready_check')
         batch_op.drop_column('agenda')
         batch_op.drop_column('undo')
         batch_op.drop_column('started_at')
