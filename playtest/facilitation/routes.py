@@ -216,8 +216,10 @@ def console(session_id: int):
         "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
     )
     doc = localized_document(session)
+    following = next((s for s in session.round.sessions if s.number == session.number + 1), None)
     return render_template(
         "facilitation/console.html",
+        next_session=following,
         session=session,
         doc=doc,
         agenda=doc["sessions"][session.number - 1],

@@ -306,6 +306,11 @@ async function group(title) {
 groupForm?.addEventListener("submit", (event) => {
   event.preventDefault();
   const title = $("#pt-group-name").value.trim();
+  // Said where the eye is, at the field, as well as in the summary at the top.
+  const error = $("#pt-group-name-error");
+  error.hidden = Boolean(title);
+  error.querySelector(".pt-error-text").textContent = t("group_name_missing");
+  error.closest(".govuk-form-group").classList.toggle("govuk-form-group--error", !title);
   if (!title) {
     clearMessages();
     showProblem(t("group_name_missing"));
@@ -405,6 +410,9 @@ function updateCaseRow(row, item) {
 
 function renderCases() {
   const items = [...store.cases.values()].sort((a, b) => a.id - b.id);
+  $("#pt-finished-next").hidden = store.session?.status !== "finished";
+  const locked = $("#pt-cases-locked");
+  if (locked) locked.hidden = !(canControl && items.length && store.session?.status === "finished");
   reconcile($("#pt-cases-body"), items, (item) => item.id, createCaseRow, updateCaseRow);
   $("#pt-cases-table").hidden = items.length === 0;
   $("#pt-no-cases").hidden = items.length > 0;

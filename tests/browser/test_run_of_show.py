@@ -174,3 +174,39 @@ def test_participants_are_told_the_board_is_private_until_every_lane_is_revealed
     )
     expect(console.get_by_role("button", name="Make the board private")).to_be_visible()
     expect(ada.get_by_text("The board is private for now")).to_be_hidden()
+
+
+def test_refusals_say_why_and_finish_offers_the_way_on(live_session, new_page, axe):
+    from tests.browser import PHONE, join
+
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    ada.get_by_role("tab", name="Cases").click()
+    ada.get_by_label("Case label").fill("C-104")
+    ada.get_by_role("button", name="Open case").click()
+    console = open_console(new_page, live_session)
+    expect(console.locator("#pt-cases-body tr")).to_have_count(1)
+
+    console.get_by_role("button", name="Finish session").click()
+    console.get_by_role("button", name="Yes, finish the session").click()
+    banner = console.get_by_role("region", name="Session finished")
+    expect(banner.get_by_role("link", name="Read the summary")).to_be_visible()
+    expect(banner.get_by_role("link", name="Schedule the next session")).to_be_visible()
+    expect(console.get_by_text("its cases can no longer be corrected")).to_be_visible()
+    assert axe(console) == [], describe_violations(axe(console))
+
+
+def test_an_empty_group_name_is_refused_at_the_field(live_session, new_page):
+    from tests.browser import PHONE, join, post_card
+
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    post_card(ada, "The shared desk helped")
+    console = open_console(new_page, live_session)
+    console.locator(".pt-card").filter(has_text="The shared desk helped").get_by_role(
+        "checkbox"
+    ).check()
+    console.get_by_role("button", name="Group selected cards").click()
+    error = console.locator("#pt-group-name-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Enter a name for the group.")
