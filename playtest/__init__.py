@@ -224,6 +224,7 @@ def _import_socket_handlers() -> None:
     from playtest.board import events as _board_events  # noqa: F401
     from playtest.cases import events as _case_events  # noqa: F401
     from playtest.facilitation import events as _live_events  # noqa: F401
+    from playtest.facilitation import run_events as _run_events  # noqa: F401
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -48,6 +48,9 @@ TOKEN_MAX_CHARS = 200
 POSTS_PER_MINUTE = 30
 CASE_ACTIONS_PER_MINUTE = 60
 EXTEND_MIN_MINUTES, EXTEND_MAX_MINUTES = 1, 120  # `timer:control {action: "extend"}`
+UNDO_WINDOW_S = 300  # `timer:control {action: "undo"}` reverses an action this recent (§9)
+# The clock turns amber with this much of a segment left, or this share of it if later.
+WARN_LEFT_S, WARN_LEFT_SHARE = 120, 0.2
 JOIN_CODE_LENGTH = 8
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a projector and typed on phones.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

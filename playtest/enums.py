@@ -25,6 +25,7 @@ class ClockAction(StrEnum):
     PREVIOUS = "previous"
     EXTEND = "extend"
     FINISH = "finish"
+    UNDO = "undo"  # the last next/previous/extend/finish, within config.UNDO_WINDOW_S
 
 
 class BoardMode(StrEnum):

@@ -255,6 +255,11 @@ class Session(db.Model):
     closed_phases: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  # the first start
+    undo: so.Mapped[dict | None] = so.mapped_column(sa.JSON)  # the last undoable timer action
+    agenda: so.Mapped[list | None] = so.mapped_column(sa.JSON)  # facilitation/agenda.py
+    ready_check: so.Mapped[dict | None] = so.mapped_column(sa.JSON)  # {segment_index, ready}
+    after_open: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Bumped by summary.digests whenever a row the summary reads for this session changes:
     # a stored SessionDigest is current only while its data_version matches this one.
     data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
@@ -275,6 +280,7 @@ class SegmentRun(db.Model):
     ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     paused_s: so.Mapped[float] = so.mapped_column(default=0.0)
     extension_s: so.Mapped[float] = so.mapped_column(default=0.0)
+    ended_by: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # "undo": reversed
 
 
 class Participant(db.Model):

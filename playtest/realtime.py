@@ -104,6 +104,13 @@ def forget(sid: str) -> Viewer | None:
     return _viewers.pop(sid, None)
 
 
+def refresh_role(attendance_id: int, role: str) -> None:
+    """A participant's role changed: their sockets on this process act in the new one."""
+    for sid, viewer in list(_viewers.items()):
+        if viewer.attendance_id == attendance_id:
+            _viewers[sid] = replace(viewer, role=role)
+
+
 def viewer_for(sid: str) -> Viewer | None:
     return _viewers.get(sid)
 

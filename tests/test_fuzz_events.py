@@ -11,7 +11,8 @@ from playtest.cases.services import replay
 from playtest.enums import ActionStatus
 from playtest.errors import ErrorCode
 from playtest.extensions import db
-from playtest.models import Case, Reflection, Vote
+from playtest.facilitation import timekeeping
+from playtest.models import Case, Reflection, Session, Vote
 from tests.conftest import drain, emit
 
 EVENTS = [
@@ -35,6 +36,11 @@ EVENTS = [
     "action:add",
     "action:propose",
     "action:update",
+    "me:role",
+    "agenda:edit",
+    "ready:ask",
+    "ready:set",
+    "ratings:open",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}
@@ -68,7 +74,17 @@ plausible = st.fixed_dictionaries(
         "title": st.text(max_size=210) | scalars,
         "mode": st.sampled_from(["open", "private"]) | scalars,
         "action": st.sampled_from(
-            ["start", "pause", "resume", "next", "previous", "extend", "undo_handoff", "reopen"]
+            [
+                "start",
+                "pause",
+                "resume",
+                "next",
+                "previous",
+                "extend",
+                "undo",
+                "undo_handoff",
+                "reopen",
+            ]
         )
         | scalars,
         "minutes": st.integers(-5, 200) | scalars,
@@ -87,6 +103,14 @@ plausible = st.fixed_dictionaries(
         "status": st.sampled_from(["proposed", "agreed", "trying", "done", "dropped"]) | scalars,
         "due_session_number": st.integers(-1, 22) | scalars,
         "source_ids": st.lists(small_ids, max_size=3) | scalars,
+        "role": st.sampled_from(["Intake officer", "Policy advisor", "Benefits officer"]) | scalars,
+        "participant_id": small_ids | scalars,
+        "op": st.sampled_from(["move", "minutes", "insert", "remove"]) | scalars,
+        "index": small_ids | scalars,
+        "to": small_ids | scalars,
+        "at": small_ids | scalars,
+        "kind": st.sampled_from(["work", "reflect", "break"]) | scalars,
+        "ready": st.booleans() | scalars,
     },
 )
 steps = st.lists(
@@ -134,6 +158,12 @@ def test_random_event_payloads_never_break_the_server(make, live, caplog):
             assert 0 < len(action.text) <= 300 and len(action.owner) <= 120
             assert action.status in set(ActionStatus)
             assert action.history[-1]["status"] == action.status
+        # The agenda stays a real one, and the clock can always say where it stands.
+        row = db.session.get(Session, session.id)
+        segments = timekeeping.session_segments(row)
+        assert 1 <= len(segments) <= 40
+        assert all(1 <= seg["minutes"] <= 480 for seg in segments)
+        assert timekeeping.timer(row)["server_now"]
 
     run()
     for client in clients.values():

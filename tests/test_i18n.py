@@ -256,10 +256,15 @@ def test_form_errors_speak_the_persons_language(client, paired):
 
 
 def test_error_pages_speak_the_persons_language(client):
-    response = client.get("/j/NOSUCHCODE", headers={"Accept-Language": "fr"})
+    missing = client.get("/no-such-page", headers={"Accept-Language": "fr"})
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.get_data(as_text=True)
 
+
+def test_a_mistyped_code_is_refused_in_the_persons_language(client):
+    response = client.get("/j/NOSUCHCODE", headers={"Accept-Language": "fr"})
     assert response.status_code == 404
-    assert "Page introuvable" in response.get_data(as_text=True)
+    assert "Aucune séance ne correspond à ce code" in response.get_data(as_text=True)
 
 
 # --- a paired round --------------------------------------------------------------------------

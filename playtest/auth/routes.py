@@ -34,13 +34,6 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
-@bp.route("/")
-def index():
-    if current_user.is_authenticated:
-        return redirect(url_for("facilitation.playtests"))
-    return redirect(url_for("auth.login"))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():

@@ -534,6 +534,8 @@ def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
         raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
     if lane not in (session.revealed_lanes or []):
         session.revealed_lanes = [*(session.revealed_lanes or []), lane]
+    if set(session_document(session)["lanes"]) <= set(session.revealed_lanes):
+        session.board_mode = BoardMode.OPEN  # every lane revealed: the board is open (§9)
     audit(viewer, "board:reveal", f"session:{session.id}", {"lane": lane})
     db.session.commit()
     return session, _shown_cards(session, lane=lane)

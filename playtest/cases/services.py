@@ -11,7 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from playtest import config
-from playtest.enums import CaseCorrection, CaseEventKind, CaseStatus, RatingPhase, ViewerKind
+from playtest.enums import (
+    CaseCorrection,
+    CaseEventKind,
+    CaseStatus,
+    RatingPhase,
+    SessionStatus,
+    ViewerKind,
+)
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.guards import audit, require, require_client_id, require_open
@@ -148,6 +155,10 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
     if done is not None:
         return done, False
     session = _session(viewer)
+    # The role they hold now (me:role may have changed it since this socket connected).
+    role = db.session.scalar(
+        sa.select(Attendance.role).where(Attendance.id == viewer.attendance_id)
+    )
     label = _text(payload.get("label"), config.LABEL_MAX_CHARS, _("case label"), required=True)
     case_type = _text(payload.get("case_type"), config.CASE_TYPE_MAX_CHARS, _("case type"))
     case = Case(
@@ -158,7 +169,7 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         label=label,
         case_type=case_type,
         pii_flag=looks_personal(label),
-        holder_role=viewer.role or "",
+        holder_role=role or "",
         opened_at=utcnow(),
     )
     db.session.add(case)
@@ -169,7 +180,7 @@ def open_case(viewer: Viewer, payload: dict) -> tuple[Case, bool]:
         case,
         client_id,
         kind=CaseEventKind.OPENED,
-        to_role=viewer.role,
+        to_role=role,
         at=case.opened_at,
     )
     return opened, True
@@ -314,6 +325,32 @@ def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
 # --- ratings ---------------------------------------------------------------------------------
 
 
+def after_ratings_open(session: Session) -> bool:
+    """After-ratings open in the session's last segment, or once the facilitator opens them
+    (DESIGN.md §9); `before` ratings are open all along."""
+    if session.after_open:
+        return True
+    agenda = session.agenda
+    if agenda is None:  # a session from before sessions kept their own agenda
+        agenda = session_document(session)["sessions"][session.number - 1]["segments"]
+    started = session.status in (SessionStatus.RUNNING, SessionStatus.PAUSED)
+    return started and session.segment_index >= len(agenda) - 1
+
+
+def open_after_ratings(viewer: Viewer, phase: object) -> Session:
+    """`ratings:open {phase: "after"}`: the facilitator opens after-ratings early."""
+    require(viewer, ViewerKind.FACILITATOR)
+    session = _session(viewer)
+    if phase != RatingPhase.AFTER:
+        raise ActionError(
+            ErrorCode.INVALID, _("Only after-ratings are opened: before-ratings are always open.")
+        )
+    session.after_open = True
+    audit(viewer, "ratings:open", f"session:{session.id}", {"phase": phase})
+    db.session.commit()
+    return session
+
+
 def submit_ratings(viewer: Viewer, payload: dict) -> dict:
     """Record or change before/after answers; returns all their answers for the phase."""
     require(viewer, ViewerKind.PARTICIPANT)
@@ -323,6 +360,8 @@ def submit_ratings(viewer: Viewer, payload: dict) -> dict:
         raise ActionError(ErrorCode.INVALID, _("phase must be before or after."))
     if phase in (session.closed_phases or []):
         raise ActionError(ErrorCode.SESSION_CLOSED, _("The facilitator has closed these ratings."))
+    if phase == RatingPhase.AFTER and not after_ratings_open(session):
+        raise ActionError(ErrorCode.INVALID, _("After-ratings open at the end of the session"))
     answers = payload.get("answers")
     questions = session_document(session)["questions"]
     if not isinstance(answers, dict) or not answers:

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from playtest import access, config
 from playtest.auth.services import api_token_row
+from playtest.cases import services as cases
 from playtest.errors import ActionError
 from playtest.extensions import db, socketio
 from playtest.facilitation import services as facilitation
@@ -224,4 +225,9 @@ def timer_control(viewer: Viewer, payload: dict) -> dict:
         minutes = "invalid"
     timer = facilitation.control_clock(viewer, payload.get("action"), minutes)
     emit_to("timer", timer, session_room(viewer.session_id))
+    if payload.get("action") in ("next", "previous", "undo", "start"):
+        # Into the last segment: after-ratings open, and everyone is asked for them (§9).
+        session = db.session.get(Session, viewer.session_id)
+        if cases.after_ratings_open(session):
+            emit_to("ratings:open", {"phase": "after"}, session_room(session.id))
     return {"timer": timer}

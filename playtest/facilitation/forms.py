@@ -43,6 +43,19 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class CodeForm(FlaskForm):
+    """The front door's join code (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(message=_l("Enter the join code shown on the screen."))],
+        filters=[strip_controls_filter],
+    )
+
+
 class JoinForm(FlaskForm):
     display_name = StringField(
         _l("Display name"),

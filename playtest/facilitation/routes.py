@@ -27,7 +27,14 @@ from playtest.enums import MemberRole, SessionStatus
 from playtest.errors import ActionError
 from playtest.extensions import db, limiter
 from playtest.facilitation import services as facilitation
-from playtest.facilitation.forms import ActionForm, JoinForm, PlaytestForm, RoundForm, ScheduleForm
+from playtest.facilitation.forms import (
+    ActionForm,
+    CodeForm,
+    JoinForm,
+    PlaytestForm,
+    RoundForm,
+    ScheduleForm,
+)
 from playtest.i18n import current_language
 from playtest.members import services as members
 from playtest.members.forms import MEMBER_ROLE_NAMES, MemberForm
@@ -209,8 +216,10 @@ def console(session_id: int):
         "facilitation.projector", session_id=session.id, key=session.view_token, _external=True
     )
     doc = localized_document(session)
+    following = next((s for s in session.round.sessions if s.number == session.number + 1), None)
     return render_template(
         "facilitation/console.html",
+        next_session=following,
         session=session,
         doc=doc,
         agenda=doc["sessions"][session.number - 1],
@@ -255,6 +264,32 @@ def _join_page_limit() -> str:
     return current_app.config["RATELIMIT_JOIN_PAGE"]
 
 
+@bp.get("/")
+@limiter.limit(_join_page_limit)
+def front():
+    """The participant's front door: type the join code (DESIGN.md §6). Staff sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("facilitation.playtests"))
+    form = CodeForm(request.args)
+    if "code" not in request.args:
+        return render_template("facilitation/front.html", form=form)
+    if form.validate():
+        try:
+            session = facilitation.session_by_code(form.code.data)
+        except ActionError as exc:
+            form.code.errors.append(exc.message)
+        else:
+            return redirect(url_for("facilitation.join", code=session.join_code))
+    return render_template("facilitation/front.html", form=form), 400
+
+
+@bp.get("/j/")
+@bp.get("/join")
+def front_again():
+    """A join link with the code left off: the page to type it on."""
+    return redirect(url_for("facilitation.front"))
+
+
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
 @limiter.limit(_join_page_limit, methods=["GET"])
@@ -262,8 +297,11 @@ def join(code: str):
     """Participant entry: the join form, then the live view (reload keeps you joined)."""
     try:
         session = facilitation.session_by_code(code)
-    except ActionError:
-        abort(404)
+    except ActionError as exc:
+        # A mistyped link: the front door, with what was typed kept and why it failed.
+        form = CodeForm(data={"code": code})
+        form.code.errors = [exc.message]
+        return render_template("facilitation/front.html", form=form), 404
     if session.join_code != code:
         return redirect(url_for("facilitation.join", code=session.join_code))
     session_cookie = f"pt_s{session.id}"

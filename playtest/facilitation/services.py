@@ -6,20 +6,29 @@ Routes, socket handlers and the API call these functions; they never repeat a ru
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from playtest import access, config
-from playtest.enums import MemberRole, SessionStatus, ViewerKind
+from playtest.enums import MemberRole, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
-from playtest.facilitation import clock as clockmath
-from playtest.facilitation.clock import Clock, ClockRefusal
-from playtest.guards import audit, require, require_open
+from playtest.facilitation import agenda
+
+# The clock's service lives in timekeeping.py; these names stay importable from here.
+from playtest.facilitation.timekeeping import (  # noqa: E402, F401
+    clock_of,
+    clock_refusal_message,
+    control_clock,
+    planned_seconds,
+    session_agenda,
+    session_segments,
+    timer,
+)
+from playtest.guards import require_open
 from playtest.members.services import founding_members
 from playtest.models import (
     Attendance,
@@ -28,7 +37,6 @@ from playtest.models import (
     Playbook,
     Playtest,
     Round,
-    SegmentRun,
     Session,
     User,
     hash_token,
@@ -139,6 +147,10 @@ def schedule_session(round_: Round, number: int) -> tuple[Session, bool]:
         join_code=_new_join_code(),
         view_token=secrets.token_urlsafe(24),
     )
+    # Its own copy of the agenda, which the facilitator may edit while it runs.
+    session.agenda = agenda.from_playbook(
+        round_.playbook.document["sessions"][number - 1]["segments"]
+    )
     db.session.add(session)
     db.session.commit()
     return session, True
@@ -165,15 +177,6 @@ def session_by_code(code: str) -> Session:
             ErrorCode.NOT_FOUND, _("No session has that code. Check it and try again.")
         )
     return session
-
-
-def session_agenda(session: Session) -> dict:
-    """This session's own agenda from the playbook (its H1 section or the default one)."""
-    return session_document(session)["sessions"][session.number - 1]
-
-
-def planned_seconds(session: Session) -> list[float]:
-    return [seg["minutes"] * 60.0 for seg in session_agenda(session)["segments"]]
 
 
 # --- joining ---------------------------------------------------------------------------------
@@ -256,100 +259,6 @@ def projector_viewer(session_id: int, view_token: str) -> Viewer | None:
     if session is None or not secrets.compare_digest(session.view_token, view_token or ""):
         return None
     return Viewer(kind=ViewerKind.PROJECTOR, session_id=session_id)
-
-
-# --- the clock -------------------------------------------------------------------------------
-
-
-def clock_of(session: Session) -> Clock:
-    """The session row's stored clock state, for the pure clock's maths."""
-    return Clock(
-        status=session.status,
-        segment_index=session.segment_index,
-        segment_started_at=session.segment_started_at,
-        paused_at=session.paused_at,
-        paused_s=session.paused_s,
-        extension_s=session.extension_s,
-    )
-
-
-def _store_clock(session: Session, clock: Clock) -> None:
-    session.status = clock.status
-    session.segment_index = clock.segment_index
-    session.segment_started_at = clock.segment_started_at
-    session.paused_at = clock.paused_at
-    session.paused_s = clock.paused_s
-    session.extension_s = clock.extension_s
-
-
-def timer(session: Session, now: datetime | None = None) -> dict:
-    return clockmath.timer_payload(clock_of(session), planned_seconds(session), now or utcnow())
-
-
-# What the facilitator reads when the clock refuses an action (clock.ClockRefusal's codes).
-CLOCK_REFUSALS = {
-    ClockRefusal.UNKNOWN_ACTION: _l('Unknown timer action "%(action)s". Use one of: %(actions)s.'),
-    ClockRefusal.FINISHED: _l("This session is finished; its clock can no longer change."),
-    ClockRefusal.NO_SEGMENTS: _l("This session's agenda has no segments."),
-    ClockRefusal.NO_SUCH_SEGMENT: _l("This agenda has no segment %(number)d."),
-    ClockRefusal.ALREADY_RUNNING: _l("The clock is already running."),
-    ClockRefusal.PAUSED_USE_RESUME: _l("The clock is paused — use resume to carry on."),
-    ClockRefusal.NOT_STARTED_USE_START: _l("The session has not started yet — use start."),
-    ClockRefusal.ALREADY_PAUSED: _l("The clock is already paused."),
-    ClockRefusal.LAST_SEGMENT: _l("This is the last segment — use finish to end the session."),
-    ClockRefusal.FIRST_SEGMENT: _l("This is the first segment; there is no segment before it."),
-    ClockRefusal.MINUTES_MISSING: _l("Say how many minutes to add (%(min)d to %(max)d)."),
-    ClockRefusal.MINUTES_NOT_A_NUMBER: _l(
-        "Minutes to add must be a number from %(min)d to %(max)d."
-    ),
-    ClockRefusal.MINUTES_OUT_OF_RANGE: _l("You can add %(min)d to %(max)d minutes at a time."),
-}
-
-
-def clock_refusal_message(error: clockmath.ClockError) -> str:
-    """A refused timer action, worded for the facilitator in the current locale."""
-    return str(CLOCK_REFUSALS[error.code]) % error.params
-
-
-def control_clock(viewer: Viewer, action: str, minutes: float | None = None) -> dict:
-    """Apply a facilitator's timer action; log planned vs actual; return the `timer` payload."""
-    require(viewer, ViewerKind.FACILITATOR)
-    session = db.session.get(Session, viewer.session_id, with_for_update=True)
-    if session is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
-    require_open(session)
-    planned = planned_seconds(session)
-    now = utcnow()
-    try:
-        new_clock, changes = clockmath.control(clock_of(session), action, planned, now, minutes)
-    except clockmath.ClockError as exc:
-        raise ActionError(ErrorCode.INVALID, clock_refusal_message(exc)) from exc
-    for change in changes:
-        if change.kind == "start":
-            db.session.add(
-                SegmentRun(
-                    session_id=session.id,
-                    segment_index=change.segment_index,
-                    planned_min=planned[change.segment_index] / 60,
-                    started_at=change.at,
-                )
-            )
-        else:
-            run = db.session.scalar(
-                sa.select(SegmentRun)
-                .where(SegmentRun.session_id == session.id, SegmentRun.ended_at.is_(None))
-                .order_by(SegmentRun.id.desc())
-            )
-            if run is not None:
-                run.ended_at = change.at
-                run.paused_s = change.paused_s
-                run.extension_s = change.extension_s
-    _store_clock(session, new_clock)
-    if new_clock.status == SessionStatus.FINISHED:
-        session.finished_at = now
-    audit(viewer, "timer:" + action, f"session:{session.id}", {"minutes": minutes})
-    db.session.commit()
-    return clockmath.timer_payload(new_clock, planned, now)
 
 
 # --- presence --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from playtest.board import services as board
 from playtest.board.votes import my_votes
 from playtest.cases import services as cases
 from playtest.extensions import db
+from playtest.facilitation import agenda_edits, ready
 from playtest.facilitation import clock as clockmath
 from playtest.facilitation import services as facilitation
 from playtest.i18n import viewer_language
@@ -48,21 +49,30 @@ def actual_minutes(session: Session) -> dict[int, float]:
 
 
 def agenda_payload(session: Session, viewer: Viewer, document: dict) -> dict:
-    """Segments for this session; facilitator notes and actual minutes only for staff."""
+    """The session's segments as edited, in the viewer's language; facilitator notes, actual
+    minutes and what may still be edited (`editable`, agenda:edit) only for staff."""
     agenda = document["sessions"][session.number - 1]
+    planned = agenda["segments"]  # the playbook's, in this viewer's language
     actual = actual_minutes(session) if viewer.is_staff else {}
+    free = agenda_edits.first_free(session) if viewer.is_staff else None
     segments = []
-    for index, seg in enumerate(agenda["segments"]):
+    for index, seg in enumerate(facilitation.session_segments(session)):
+        source = seg["source"]
+        text = planned[source] if source is not None and source < len(planned) else {}
         item = {
             "index": index,
-            "title": seg["title"],
+            "key": seg["key"],
+            "title": text.get("title", seg["title"]),
             "minutes": seg["minutes"],
             "kind": seg["kind"],
-            "prompt_html": seg["prompt_html"],
+            "prompt_html": text.get("prompt_html", ""),
+            "original_min": seg["original_min"],
+            "edited": seg["edited"],
         }
         if viewer.is_staff:
-            item["notes_html"] = seg["notes_html"]
+            item["notes_html"] = text.get("notes_html", "")
             item["actual_min"] = actual.get(index)
+            item["editable"] = index >= free and session.status != "finished"
         segments.append(item)
     return {
         "title": agenda["title"],
@@ -95,6 +105,7 @@ def session_payload(session: Session, document: dict, language: str) -> dict:
         "votes": document["votes"],
         "anonymity": document["anonymity"],
         "closed_phases": list(session.closed_phases or []),
+        "after_open": cases.after_ratings_open(session),
         "revealed_lanes": list(session.revealed_lanes or []),
         "pii_patterns": PII_PATTERN_SOURCES,
         "text_max": config.TEXT_MAX_CHARS,
@@ -155,9 +166,13 @@ def state(
             "cases": cases.visible_cases(session, viewer),
             "actions": actions.actions_payload(session.round.playtest_id),
             "carry_over": carry_over(session),
+            "ready": ready.mine(session, viewer.participant_id),
         }
     if viewer.is_staff:
         payload["rating_progress"] = cases.rating_progress(session)
+        payload["ready_progress"] = ready.progress(
+            session, facilitation.presence(session.id)["online"]
+        )
     if presence:
         payload["presence"] = presence_for(viewer, session.id)
     return payload

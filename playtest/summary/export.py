@@ -68,6 +68,8 @@ _QUERIED: dict[str, tuple[str, ...]] = {
         "kind",
         "planned_min",
         "actual_min",
+        "original_min",
+        "edited",
     ),
     "actions": action_tables.ACTION_COLUMNS,
     "sessions": action_tables.SESSION_COLUMNS,
@@ -120,13 +122,15 @@ def _ratings(playtest_id: int) -> list[dict]:
 
 
 def _segments(playtest_id: int) -> list[dict]:
-    """Every segment of every session's agenda: planned minutes, and actual once it ran."""
+    """Every segment of every session's agenda, in its edited order: planned minutes (as
+    edited), actual once it ran, and the playbook's minutes beside them (§9)."""
     rounds = {r.id: r for r in scopes.round_infos(playtest_id)}
     runs = queries.segment_runs(scopes.sessions_of(playtest_id))
     out = []
     for session in scopes.session_infos(playtest_id):
-        agenda = rounds[session.round_id].agenda(session.number)
-        for segment in agenda_block(agenda, runs.get(session.id, []))["segments"]:
+        agenda = session.segments(rounds[session.round_id])
+        block = agenda_block(agenda, runs.get(session.id, []))["segments"]
+        for segment, planned in zip(block, agenda, strict=True):
             out.append(
                 {
                     "round_id": session.round_id,
@@ -136,6 +140,8 @@ def _segments(playtest_id: int) -> list[dict]:
                     "kind": segment["kind"],
                     "planned_min": segment["planned_min"],
                     "actual_min": segment["actual_min"],
+                    "original_min": planned.get("original_min", planned["minutes"]),
+                    "edited": planned.get("edited", False),
                 }
             )
     return out

@@ -51,6 +51,12 @@ class SessionInfo:
     finished_at: datetime | None
     data_version: int
     started_at: datetime | None = None  # its first segment run's start; None: never started
+    # The session's own agenda as edited (facilitation/agenda.py); None: the playbook's.
+    agenda: tuple[dict, ...] | None = None
+
+    def segments(self, round_: RoundInfo) -> tuple[dict, ...]:
+        """This session's segments: its own (as edited), else the round's playbook's."""
+        return self.agenda if self.agenda is not None else round_.agenda(self.number)
 
 
 def run(statement: sa.Executable) -> sa.CursorResult:
@@ -131,14 +137,24 @@ def session_infos(playtest_id: int) -> list[SessionInfo]:
             raw(Session.finished_at),
             Session.data_version,
             raw(first_start),
+            Session.agenda,
         )
         .join(Round, Round.id == Session.round_id)
         .where(Round.playtest_id == playtest_id)
         .order_by(Round.position, Round.id, Session.number)
     ).all()
     return [
-        SessionInfo(id_, round_id, number, status, utc(finished), version, utc(started))
-        for id_, round_id, number, status, finished, version, started in rows
+        SessionInfo(
+            id_,
+            round_id,
+            number,
+            status,
+            utc(finished),
+            version,
+            utc(started),
+            tuple(agenda) if agenda is not None else None,
+        )
+        for id_, round_id, number, status, finished, version, started, agenda in rows
     ]
 
 

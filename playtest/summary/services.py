@@ -147,7 +147,7 @@ def build_summary(
                 "board": board_block(
                     info.lanes, [fact.lanes], fact.top, fact.groups, {session.id: session.number}
                 ),
-                "agenda": agenda_block(info.agenda(session.number), fact.runs),
+                "agenda": agenda_block(session.segments(info), fact.runs),
             }
             for session, fact in scope
         ]

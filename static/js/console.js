@@ -6,9 +6,12 @@
 
 import { setupActions } from "./actions.js";
 import { caseCorrections } from "./case-corrections.js";
-import { cardFace, formatNumber, h, liveView, reconcile, renderLanes, updateCardFace } from "./live-client.js";
+import { setupAgenda } from "./console-agenda.js";
+import { setupClock } from "./console-clock.js";
+import { setupPeople } from "./console-people.js";
+import { cardFace, h, liveView, readStrings, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
-const { root, data, t, client, store, $, roleLabel, start } = liveView(({ sessionId }) => ({
+const { root, data, t, client, store, $, roleLabel, start, timerView } = liveView(({ sessionId }) => ({
   auth: { session_id: sessionId },
   staff: true,
 }));
@@ -104,154 +107,21 @@ controls?.addEventListener("click", async (event) => {
   busy = false;
   if (ack?.timer) {
     client.setTimer(ack.timer);
-    takeTimer();
+    agenda.takeTimer();
   }
   render();
 });
 
-// --- agenda: planned vs actual ---------------------------------------------------------------
+// --- agenda (planned vs actual) and facilitator notes: console-agenda.js ----------------------
 
-// Minutes each segment has run come from the server: the staff agenda's `actual_min` at the
-// last `state`, and from then on the timer's open run (`run_s` at `server_now`, counted up
-// while it runs, as the countdown counts `remaining_s` down). When a run ends (next,
-// previous, finish: a timer with another `run_started_at`), the minutes it ran until that
-// timer's `server_now` join its segment's total.
-let finished = new Map(); // segment index -> minutes of its ended runs
-let lastTimer = null;
-
-/** The open run's minutes at `atMs` (server time), from a timer; 0 when no run is open. */
-function runMinutes(timer, atMs) {
-  if (!timer || typeof timer.run_s !== "number") return 0;
-  const since = timer.status === "running" ? Math.max(0, atMs - Date.parse(timer.server_now)) : 0;
-  return (timer.run_s + since / 1000) / 60;
-}
-
-function takeState() {
-  finished = new Map();
-  const timer = store.timer;
-  for (const segment of store.agenda?.segments || []) {
-    if (typeof segment.actual_min !== "number") continue;
-    // The agenda's count includes the open run so far; the timer counts that part from now on.
-    const open = segment.index === timer?.segment_index ? runMinutes(timer, Date.parse(timer.server_now)) : 0;
-    finished.set(segment.index, Math.max(0, segment.actual_min - open));
-  }
-  lastTimer = timer;
-}
-
-function takeTimer() {
-  const timer = store.timer;
-  if (!timer) return;
-  if (lastTimer?.run_started_at && lastTimer.run_started_at !== timer.run_started_at) {
-    const index = lastTimer.segment_index;
-    const ran = runMinutes(lastTimer, Date.parse(timer.server_now));
-    finished.set(index, (finished.get(index) ?? 0) + ran);
-  }
-  lastTimer = timer;
-}
-
-function actualMinutes(index) {
-  const timer = store.timer;
-  const open = timer?.run_started_at && timer.segment_index === index;
-  if (!finished.has(index) && !open) return null;
-  return (finished.get(index) ?? 0) + (open ? runMinutes(timer, client.serverNow()) : 0);
-}
-
-function formatMinutes(minutes) {
-  return formatNumber(minutes, minutes < 10 ? 1 : 0);
-}
-
-function renderAgenda() {
-  const segments = store.agenda?.segments || [];
-  const list = $("#pt-agenda");
-  const current = store.timer?.segment_index ?? 0;
-  const status = store.timer?.status ?? "not_started";
-  let plannedTotal = 0;
-  let actualTotal = 0;
-  const items = segments.map((segment, index) => ({ ...segment, index }));
-  reconcile(
-    list,
-    items,
-    (segment) => segment.index,
-    () =>
-      h(
-        "li",
-        { class: "pt-agenda__item" },
-        h("span", { class: "pt-agenda__title" }),
-        h("span", { class: "pt-agenda__time" }),
-      ),
-    (li, segment) => {
-      const isCurrent = segment.index === current && status !== "finished" && status !== "not_started";
-      const actual = actualMinutes(segment.index);
-      plannedTotal += segment.minutes;
-      if (actual !== null) actualTotal += actual;
-      li.className = "pt-agenda__item";
-      li.classList.toggle("pt-agenda__item--current", isCurrent);
-      li.classList.toggle("pt-agenda__item--done", actual !== null && !isCurrent);
-      if (isCurrent) li.setAttribute("aria-current", "step");
-      else li.removeAttribute("aria-current");
-      const title = li.querySelector(".pt-agenda__title");
-      title.replaceChildren(
-        isCurrent ? h("strong", { class: "govuk-tag pt-agenda__now", text: t("current") }) : "",
-        isCurrent ? " " : "",
-        segment.title,
-        " ",
-        h("span", { class: "pt-agenda__kind", text: `(${t(`kind_${segment.kind}`)})` }),
-      );
-      let time = t("planned_only", { planned: segment.minutes });
-      if (actual !== null) {
-        time = t(isCurrent ? "planned_actual_now" : "planned_actual", {
-          planned: segment.minutes,
-          actual: formatMinutes(actual),
-        });
-      }
-      li.querySelector(".pt-agenda__time").textContent = time;
-    },
-  );
-  $("#pt-agenda-total").textContent = t(actualTotal ? "planned_actual_now" : "planned_only", {
-    planned: plannedTotal,
-    actual: formatMinutes(actualTotal),
-  });
-}
-
-let notesIndex = null;
-
-function renderNotes() {
-  const index = store.timer?.segment_index ?? 0;
-  if (index === notesIndex) return;
-  notesIndex = index;
-  // notes_html is the playbook's markdown, sanitised by the server (nh3).
-  const html = client.segment(index)?.notes_html;
-  const notes = $("#pt-notes");
-  if (html) notes.innerHTML = html;
-  else notes.replaceChildren(h("p", { class: "govuk-body", text: t("no_notes") }));
-}
+const agenda = setupAgenda({ t, client, store, $, act, limits: readStrings("pt-limits"), canControl });
+const clock = setupClock({ root, t, client, store, $, timerView, act, showDone });
+const formatMinutes = agenda.formatMinutes;
 
 // --- presence and counts ---------------------------------------------------------------------
 
-function renderPresence() {
-  const presence = store.presence;
-  const online = presence.online || 0;
-  $("#pt-online").textContent = online === 0 ? t("nobody_online") : t.count("online", online);
-  const byRole = new Map();
-  for (const role of store.session?.role_keys || []) byRole.set(role, []);
-  for (const person of presence.people || []) {
-    if (!byRole.has(person.role)) byRole.set(person.role, []);
-    byRole.get(person.role).push(person.display_name);
-  }
-  const blocks = [];
-  for (const [role, names] of byRole) {
-    if (!names.length) continue;
-    blocks.push(
-      h("h3", {
-        class: "govuk-heading-s govuk-!-margin-bottom-1",
-        text: `${roleLabel(role)} (${names.length})`,
-      }),
-      h("ul", { class: "govuk-list pt-people" }, names.map((name) => h("li", { text: name }))),
-    );
-  }
-  $("#pt-people").replaceChildren(...blocks);
-  $("#pt-staff").textContent = t("staff_n", { n: presence.staff || 0 });
-}
+const people = setupPeople({ t, client, store, $, roleLabel, act, showDone, canControl });
+
 
 function median(values) {
   if (!values.length) return null;
@@ -440,6 +310,11 @@ async function group(title) {
 groupForm?.addEventListener("submit", (event) => {
   event.preventDefault();
   const title = $("#pt-group-name").value.trim();
+  // Said where the eye is, at the field, as well as in the summary at the top.
+  const error = $("#pt-group-name-error");
+  error.hidden = Boolean(title);
+  error.querySelector(".pt-error-text").textContent = t("group_name_missing");
+  error.closest(".govuk-form-group").classList.toggle("govuk-form-group--error", !title);
   if (!title) {
     clearMessages();
     showProblem(t("group_name_missing"));
@@ -550,6 +425,9 @@ function updateCaseRow(row, item) {
 
 function renderCases() {
   const items = [...store.cases.values()].sort((a, b) => a.id - b.id);
+  $("#pt-finished-next").hidden = store.session?.status !== "finished";
+  const locked = $("#pt-cases-locked");
+  if (locked) locked.hidden = !(canControl && items.length && store.session?.status === "finished");
   reconcile($("#pt-cases-body"), items, (item) => item.id, createCaseRow, updateCaseRow);
   $("#pt-cases-table").hidden = items.length === 0;
   $("#pt-no-cases").hidden = items.length > 0;
@@ -571,8 +449,8 @@ $("#pt-cases-body").addEventListener("click", async (event) => {
 // --- putting it together ---------------------------------------------------------------------
 
 client.addEventListener("change", (event) => {
-  if (event.detail.kind === "state") takeState();
-  if (event.detail.kind === "timer") takeTimer();
+  if (event.detail.kind === "state") agenda.takeState();
+  if (event.detail.kind === "timer") agenda.takeTimer();
 });
 
 const render = start({
@@ -585,9 +463,9 @@ const render = start({
   },
   draw() {
     renderControls();
-    renderAgenda();
-    renderNotes();
-    renderPresence();
+    agenda.render();
+    clock.render();
+    people.render();
     renderCounts();
     renderBoard();
     renderCases();
@@ -596,4 +474,4 @@ const render = start({
 });
 
 // Actual minutes of the running segment grow by themselves.
-setInterval(() => store.ready && renderAgenda(), 15000);
+setInterval(() => store.ready && agenda.render(), 15000);

@@ -7,175 +7,20 @@
 // timer down locally from `ends_at` (no server tick). Views subscribe to "change" events
 // and render from `client.store`; user text only ever reaches the page via textContent.
 
+import { TimerView } from "./live-timer.js";
+import { applyRunState, wireRunOfShow } from "./live-run.js";
+import { storage, uuid, translator, readStrings } from "./live-util.js";
+
+export { formatClock, TimerView } from "./live-timer.js";
+export { readStrings, pageLocale, translator, formatNumber, h, uuid, reconcile, compilePatterns, storage } from "./live-util.js";
+export { orderCards, laneSections, renderLanes, authorText, cardFace, updateCardFace } from "./live-board.js";
+
 const ACK_TIMEOUT_MS = 15000;
 // Acks with these codes mean "not now": the action stays queued and is sent again.
 const RETRY_CODES = new Set(["unavailable", "rate_limited"]);
 const RETRY_DELAY_MS = { unavailable: 3000, rate_limited: 10000, timeout: 2000 };
 // Events whose payload carries the outbox client_id (the server's exactly-once key).
 const CLIENT_ID_EVENTS = new Set(["reflection:add", "case:open", "case:handoff", "case:answer", "action:propose"]);
-
-// --- small helpers ---------------------------------------------------------------------------
-
-/** Translated strings the template rendered into <script type="application/json">. */
-export function readStrings(id = "pt-strings") {
-  const node = document.getElementById(id);
-  try {
-    return node ? JSON.parse(node.textContent) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The page's language (the server renders it on <html lang>), for plurals and numbers. */
-export function pageLocale() {
-  return document.documentElement.lang || "en";
-}
-
-/**
- * A translator over `strings`: t("votes_left", {n: 3}) fills {n} placeholders.
- * t.count("votes", n) picks `votes_one` or `votes_n` by the page language's plural rules
- * (French says "0 carte", English "0 cards").
- */
-export function translator(strings, locale = pageLocale()) {
-  let rules;
-  try {
-    rules = new Intl.PluralRules(locale);
-  } catch {
-    rules = new Intl.PluralRules("en");
-  }
-  const t = (key, vars = {}) => {
-    const text = strings[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (match, name) => (name in vars ? String(vars[name]) : match));
-  };
-  t.count = (key, n, vars = {}) => {
-    const one = `${key}_one`;
-    return t(rules.select(n) === "one" && one in strings ? one : `${key}_n`, { n, ...vars });
-  };
-  return t;
-}
-
-/** A number in the page's language: 3.5 reads "3.5" in English and "3,5" in French. */
-export function formatNumber(value, fractionDigits = 0, locale = pageLocale()) {
-  try {
-    return new Intl.NumberFormat(locale, {
-      minimumFractionDigits: fractionDigits,
-      maximumFractionDigits: fractionDigits,
-    }).format(value);
-  } catch {
-    return value.toFixed(fractionDigits);
-  }
-}
-
-/** Build an element: attributes as given, children as nodes or text (never parsed as HTML). */
-export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else if (name === "dataset") Object.assign(node.dataset, value);
-    else if (name.startsWith("on") && typeof value === "function") {
-      node.addEventListener(name.slice(2), value);
-    } else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-/** A v4 UUID; crypto.randomUUID needs a secure context, so plain-HTTP office LANs fall back. */
-export function uuid() {
-  if (globalThis.crypto?.randomUUID) {
-    try {
-      return crypto.randomUUID();
-    } catch {
-      // not a secure context: fall through
-    }
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** `m:ss`, or `-m:ss` in overtime. Counts down in whole seconds, reaching 0:00 at zero. */
-export function formatClock(seconds) {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "0:00";
-  const over = seconds < 0;
-  const whole = over ? Math.floor(-seconds) : Math.ceil(seconds);
-  const text = `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-  return over && whole > 0 ? `-${text}` : text;
-}
-
-/** A tiny keyed list: reuse nodes by key so focus and open editors survive re-renders. */
-export function reconcile(container, items, keyOf, create, update) {
-  const focused = document.activeElement;
-  const existing = new Map();
-  for (const node of container.children) existing.set(node.dataset.key, node);
-  let previous = null;
-  for (const item of items) {
-    const key = String(keyOf(item));
-    let node = existing.get(key);
-    if (node) existing.delete(key);
-    else {
-      node = create(item);
-      node.dataset.key = key;
-    }
-    update(node, item);
-    const expected = previous ? previous.nextSibling : container.firstChild;
-    if (node !== expected) container.insertBefore(node, expected);
-    previous = node;
-  }
-  for (const node of existing.values()) node.remove();
-  // Moving a focused node blurs it: put focus back so keyboard users keep their place.
-  if (focused && focused !== document.activeElement && focused.isConnected) {
-    focused.focus({ preventScroll: true });
-  }
-}
-
-/** Compile the server's PII regexes (Python syntax; the ones we send are JS-compatible). */
-export function compilePatterns(sources) {
-  const out = [];
-  for (const source of sources || []) {
-    try {
-      out.push(new RegExp(source, "i"));
-    } catch {
-      // a pattern this browser cannot read is skipped: the server flags it anyway
-    }
-  }
-  return out;
-}
-
-class Storage {
-  /** localStorage with an in-memory fallback (private browsing, full quota, blocked). */
-  constructor() {
-    this.memory = new Map();
-  }
-
-  get(key, fallback) {
-    try {
-      const raw = localStorage.getItem(key);
-      if (raw !== null) return JSON.parse(raw);
-    } catch {
-      // fall back to memory
-    }
-    return this.memory.has(key) ? this.memory.get(key) : fallback;
-  }
-
-  set(key, value) {
-    this.memory.set(key, value);
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-    } catch {
-      // memory copy stands
-    }
-  }
-}
-
-export const storage = new Storage();
 
 // --- the client ------------------------------------------------------------------------------
 
@@ -290,6 +135,7 @@ export class LiveClient extends EventTarget {
       this.setClosedPhases(body.closed_phases);
       this.changed("ratings");
     });
+    wireRunOfShow(this, socket);
     // The browser knows before the socket does: queue at once when offline, and do not
     // wait out the reconnection back-off when the network comes back.
     window.addEventListener("offline", () => {
@@ -340,6 +186,7 @@ export class LiveClient extends EventTarget {
     s.carryOver = state.carry_over || null;
     if (Array.isArray(s.me?.voted)) this.setMyVotes(s.me.voted);
     this.setTimer(state.timer);
+    applyRunState(this, state);
     s.ready = true;
     this.changed("state");
     this.flush();
@@ -383,6 +230,13 @@ export class LiveClient extends EventTarget {
     const serverNow = Date.parse(timer.server_now);
     this.store.clockOffsetMs = Number.isNaN(serverNow) ? 0 : serverNow - Date.now();
     if (this.store.session) this.store.session.status = timer.status;
+  }
+
+  /** A new `me` from the server (a role change): merged over what this page holds. */
+  applyMe(me) {
+    if (!me || !this.store.me) return;
+    this.store.me = { ...this.store.me, ...me };
+    this.changed("me");
   }
 
   setClosedPhases(phases) {
@@ -572,201 +426,6 @@ export class LiveClient extends EventTarget {
   }
 }
 
-// --- shared board rendering ------------------------------------------------------------------
-
-/**
- * Cards in display order: a group's cards stay together (a theme reads as one unit),
- * units oldest first, or most-voted first when `byVotes`.
- */
-export function orderCards(cards, byVotes = false) {
-  const units = new Map();
-  for (const card of cards) {
-    const key = card.group ? `g${card.group.id}` : `c${card.id ?? card.client_id}`;
-    if (!units.has(key)) units.set(key, []);
-    units.get(key).push(card);
-  }
-  const first = (unit) => Math.min(...unit.map((c) => c.id ?? Number.MAX_SAFE_INTEGER));
-  const votes = (unit) => unit.reduce((sum, c) => sum + (c.votes || 0), 0);
-  const list = [...units.values()];
-  for (const unit of list) {
-    unit.sort((a, b) => (byVotes ? (b.votes || 0) - (a.votes || 0) : 0) || (a.id ?? Infinity) - (b.id ?? Infinity));
-  }
-  list.sort((a, b) => (byVotes ? votes(b) - votes(a) : 0) || first(a) - first(b));
-  return list.flat();
-}
-
-/**
- * The lane <section>s of a board container, keyed by canonical lane name (`data-lane`),
- * created for lanes the template did not render. `lanes` is client.laneList().
- */
-export function laneSections(board, lanes, t) {
-  const sections = new Map();
-  for (const section of board.querySelectorAll("section[data-lane]")) {
-    sections.set(section.dataset.lane, section);
-  }
-  lanes.forEach(({ key, label }, index) => {
-    if (sections.has(key)) return;
-    const id = `lane-${index + 1}`;
-    const section = h(
-      "section",
-      { class: "pt-lane", "aria-labelledby": id, dataset: { lane: key } },
-      h("h2", { class: "pt-lane__title", id, text: label }),
-      h("p", { class: "pt-lane__count", text: t.count("cards", 0) }),
-      h("ul", { class: "pt-lane__cards" }),
-      h("p", { class: "pt-lane__empty", text: t("lane_empty") }),
-    );
-    board.append(section);
-    sections.set(key, section);
-  });
-  return sections;
-}
-
-/** Fill each lane's list; `render(li, card)` draws one card. Returns cards per lane. */
-export function renderLanes(board, lanes, cards, t, { create, update, byVotes = false }) {
-  const sections = laneSections(board, lanes, t);
-  const counts = {};
-  for (const [lane, section] of sections) {
-    const laneCards = orderCards(cards.filter((card) => card.lane === lane), byVotes);
-    counts[lane] = laneCards.length;
-    const list = section.querySelector(".pt-lane__cards");
-    reconcile(list, laneCards, (card) => card.key, create, update);
-    section.querySelector(".pt-lane__count").textContent = t.count("cards", laneCards.length);
-    section.querySelector(".pt-lane__empty").hidden = laneCards.length > 0;
-  }
-  return counts;
-}
-
-/** The author line of a card: a name and role (in the viewer's language), or "Anonymous". */
-export function authorText(card, t, mine = false, roleLabel = (role) => role) {
-  if (!card.author || card.anonymous) {
-    return mine ? t("you_anonymous") : t("anonymous");
-  }
-  const who = mine ? t("you") : card.author.display_name || t("someone");
-  return card.author.role ? `${who} · ${roleLabel(card.author.role)}` : who;
-}
-
-/** What every view shows of a card, for its <li>: group, text, author and votes. */
-export function cardFace() {
-  return [
-    h("p", { class: "pt-card__group", hidden: true }),
-    h("p", { class: "pt-card__text" }),
-    h(
-      "div",
-      { class: "pt-card__meta" },
-      h("span", { class: "pt-card__author" }),
-      h("span", { class: "pt-card__votes" }),
-    ),
-  ];
-}
-
-/** Fill a card's face (see cardFace); `mine` names the author "You". */
-export function updateCardFace(li, card, t, roleLabel, mine = false) {
-  const group = li.querySelector(".pt-card__group");
-  group.hidden = !card.group;
-  group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
-  li.querySelector(".pt-card__text").textContent = card.text;
-  li.querySelector(".pt-card__author").textContent = authorText(card, t, mine, roleLabel);
-  li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);
-}
-
-// --- the countdown ---------------------------------------------------------------------------
-
-/**
- * Drives a `.pt-timer` block: the role="timer" value, segment title, status line and a
- * polite announcer that speaks segment changes and milestones, never every second.
- */
-export class TimerView {
-  constructor(client, root, t, { announcer = null, milestones = [300, 60] } = {}) {
-    this.client = client;
-    this.root = root;
-    this.t = t;
-    this.announcer = announcer;
-    this.milestones = milestones;
-    this.value = root.querySelector("[role=timer]");
-    this.title = root.querySelector(".pt-timer__segment");
-    this.status = root.querySelector(".pt-timer__status");
-    this.meta = root.querySelector(".pt-timer__meta");
-    this.lastKey = null;
-    this.lastText = null;
-    this.lastRemaining = null;
-    this.announced = new Set();
-    setInterval(() => this.tick(), 250);
-  }
-
-  say(message) {
-    if (!this.announcer || !message) return;
-    // Clear, then set on the next frame, so repeating the same words is announced again.
-    this.announcer.textContent = "";
-    setTimeout(() => {
-      this.announcer.textContent = message;
-    }, 50);
-  }
-
-  /** Called on every store change: re-read segment and status, announce what changed. */
-  update() {
-    const { timer, agenda } = this.client.store;
-    if (!timer) return;
-    const segment = this.client.segment(timer.segment_index);
-    const count = agenda?.segments?.length || 0;
-    const t = this.t;
-    let title = segment?.title || "";
-    if (timer.status === "finished") title = t("session_finished");
-    this.title.textContent = title;
-    let meta = "";
-    if (timer.status === "not_started") meta = t("not_started");
-    else if (timer.status === "paused") meta = t("paused");
-    else if (timer.status === "running") meta = t("segment_n_of_m", { n: timer.segment_index + 1, m: count });
-    if (this.meta) this.meta.textContent = meta;
-    this.root.classList.toggle("pt-timer--paused", timer.status === "paused");
-    this.root.classList.toggle("pt-timer--finished", timer.status === "finished");
-    const key = `${timer.segment_index}:${timer.status}`;
-    if (this.lastKey !== null && key !== this.lastKey) {
-      const [oldIndex] = this.lastKey.split(":");
-      this.announced.clear();
-      if (timer.status === "finished") this.say(t("session_finished"));
-      else if (timer.status === "paused") this.say(t("timer_paused"));
-      else if (String(timer.segment_index) !== oldIndex || this.lastKey.endsWith("not_started")) {
-        const minutes = Math.round((this.client.remaining() || 0) / 60);
-        this.say(t.count("now_segment", minutes, { title: segment?.title || "", minutes }));
-      } else if (timer.status === "running") this.say(t("timer_resumed"));
-    }
-    this.lastKey = key;
-    this.tick();
-  }
-
-  tick() {
-    const { timer } = this.client.store;
-    if (!timer) return;
-    const remaining = this.client.remaining();
-    const text = timer.status === "finished" ? "0:00" : formatClock(remaining);
-    if (text !== this.lastText) {
-      this.value.textContent = text;
-      this.lastText = text;
-    }
-    const overtime = timer.status !== "finished" && text.startsWith("-");
-    this.root.classList.toggle("pt-timer--overtime", overtime);
-    if (timer.status === "running" && remaining !== null) {
-      const previous = this.lastRemaining;
-      if (previous !== null) {
-        for (const mark of this.milestones) {
-          if (previous > mark && remaining <= mark && !this.announced.has(mark)) {
-            this.announced.add(mark);
-            const minutes = Math.round(mark / 60);
-            this.say(minutes === 1 ? this.t("one_minute_left") : this.t("minutes_left", { n: minutes }));
-          }
-        }
-        if (previous > 0 && remaining <= 0 && !this.announced.has(0)) {
-          this.announced.add(0);
-          this.say(this.t("time_up"));
-        }
-      }
-      this.lastRemaining = remaining;
-    } else {
-      this.lastRemaining = null;
-    }
-  }
-}
-
 /** A change handler that renders at most once per 16 ms burst (an ack and its echo coalesce). */
 export function batched(render) {
   let pending = null;
@@ -777,22 +436,6 @@ export function batched(render) {
       render();
     }, 16);
   };
-}
-
-/**
- * segno's inline QR SVG has a fixed width and height but no viewBox, so it cannot shrink
- * on a narrow screen; give it one so CSS can size it.
- */
-export function scalableQr(container) {
-  for (const svg of container.querySelectorAll(".pt-qr svg:not([viewBox])")) {
-    const width = svg.getAttribute("width");
-    const height = svg.getAttribute("height");
-    if (!width || !height) continue;
-    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
-    svg.classList.add("pt-qr__svg");
-  }
 }
 
 /** Read the data- attributes the live templates put on their root container. */
@@ -836,10 +479,20 @@ export function liveView(clientOptions) {
       draw();
     });
     client.addEventListener("change", render);
-    scalableQr(root);
     client.connect();
     return render;
   }
 
-  return { root, data, sessionId, t, client, store, $, roleLabel: (role) => client.roleLabel(role), start };
+  return {
+    root,
+    data,
+    sessionId,
+    t,
+    client,
+    store,
+    $,
+    roleLabel: (role) => client.roleLabel(role),
+    start,
+    timerView,
+  };
 }

@@ -16,8 +16,12 @@ export function setupRatings(page) {
     const pending = pendingRatingPhases(client.outbox());
     for (const form of ratingForms) {
       const phase = form.dataset.phase;
-      const closed = store.closedPhases.includes(phase) || store.session?.status === "finished";
+      // After-ratings wait until the server opens them (the last segment, or the facilitator).
+      const later = phase === "after" && !store.session?.after_open;
+      const closed = store.closedPhases.includes(phase) || store.session?.status === "finished" || later;
       for (const control of form.elements) control.disabled = closed;
+      const note = form.querySelector(".pt-ratings__later");
+      if (note) note.hidden = !later;
       form.querySelector(".pt-ratings__closed").hidden = !store.closedPhases.includes(phase);
       const saved = store.me?.ratings?.[phase] || {};
       if (!dirty.has(phase)) {

@@ -13,6 +13,8 @@ import { setupCases } from "./participant-cases.js";
 import { setupComposer } from "./participant-composer.js";
 import { looksPersonal } from "./participant-outbox.js";
 import { setupRatings } from "./participant-ratings.js";
+import { setupRole } from "./participant-role.js";
+import { setupRunOfShow } from "./participant-run.js";
 
 const { root, sessionId, t, client, store, $, roleLabel, start } = liveView(({ data, sessionId }) => ({
   auth: { token: data.token },
@@ -158,12 +160,15 @@ const page = {
   showProblem,
   limits,
   looksPersonal: (text) => looksPersonal(piiPatterns, text),
+  selectTab,
 };
 const board = setupBoard(page);
 setupComposer(page);
 const cases = setupCases(page);
 const ratings = setupRatings(page);
 const actions = setupActions({ client, showProblem });
+const role = setupRole(page);
+const runOfShow = setupRunOfShow(page);
 
 // --- putting it together ---------------------------------------------------------------------
 
@@ -190,6 +195,8 @@ start({
     cases.render();
     ratings.render();
     actions.render();
+    role.render();
+    runOfShow.render();
   },
 });
 // Keep the outbox across reloads: show anything still queued from last time at once.

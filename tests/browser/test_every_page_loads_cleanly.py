@@ -21,7 +21,8 @@ from tests.server import seeded_app
 # Pages that answer GET with HTML, by endpoint; test_every_page_of_the_url_map_is_listed
 # keeps this in step with the app. The others answer with data (exports, QR, markdown).
 PAGES = {
-    "auth.index": "home, and a signed-in facilitator's way to their playtests",
+    "facilitation.front": "home: the join code form, or a facilitator's way to their playtests",
+    "facilitation.front_again": "a join link without its code: a redirect to the form",
     "auth.login": "sign in",
     "facilitation.join": "join form, then the participant's live view",
     "playbooks.shared": "a playbook's share link",
@@ -143,7 +144,8 @@ def test_every_page_loads_everything_it_asks_for_and_logs_no_error(
 
     # People without an account: home, sign in, a share link, then joining a session.
     participant = trouble.watch(new_page())
-    visit(participant, "/", "auth.index")
+    visit(participant, "/", "facilitation.front")
+    visit(participant, "/join", "facilitation.front_again")
     visit(participant, "/login", "auth.login")
     visit(participant, reachable["share"], "playbooks.shared")
     visit(participant, reachable["set_password"], "auth.set_password")

@@ -256,6 +256,7 @@ def test_closing_ratings_stops_changes_for_that_phase(desk):
     assert drain(desk["intake"])["ratings:closed"][-1]["closed_phases"] == ["before"]
     ack = emit(desk["intake"], "rating:submit", {"phase": "before", "answers": {"0": 5}})
     assert ack["error"]["code"] == "session_closed"
+    assert emit(desk["staff"], "ratings:open", {"phase": "after"})["ok"]
     assert emit(desk["intake"], "rating:submit", {"phase": "after", "answers": {"0": 5}})["ok"]
     assert (
         emit(desk["intake"], "rating:close", {"phase": "after", "closed": True})["error"]["code"]
@@ -263,7 +264,20 @@ def test_closing_ratings_stops_changes_for_that_phase(desk):
     )
 
 
-def test_ratings_are_allowed_before_the_clock_starts_and_in_any_segment(desk):
+def test_before_ratings_are_allowed_before_the_clock_starts_and_in_any_segment(desk):
+    assert emit(desk["intake"], "rating:submit", {"phase": "before", "answers": {"0": 4}})["ok"]
+    assert emit(desk["staff"], "timer:control", {"action": "start"})["ok"]
+    assert emit(desk["intake"], "rating:submit", {"phase": "before", "answers": {"0": 3}})["ok"]
+
+
+def test_after_ratings_wait_for_the_last_segment_or_the_facilitator(desk):
+    early = emit(desk["intake"], "rating:submit", {"phase": "after", "answers": {"0": 4}})
+    assert early["error"] == {
+        "code": "invalid",
+        "message": "After-ratings open at the end of the session",
+    }
+    assert emit(desk["staff"], "timer:control", {"action": "start"})["ok"]
+    assert emit(desk["staff"], "timer:control", {"action": "next"})["ok"]  # the last segment
     assert emit(desk["intake"], "rating:submit", {"phase": "after", "answers": {"0": 4}})["ok"]
 
 

@@ -393,8 +393,10 @@ def test_the_timer_says_what_a_facilitator_may_press_now(live, room):
     paused = emit(staff, "timer:control", {"action": "pause"})["timer"]
     assert paused["actions"] == ["resume", "next", "extend", "finish"]
     last = emit(staff, "timer:control", {"action": "next"})["timer"]  # 2 segments: the last
-    assert last["actions"] == ["pause", "previous", "extend", "finish"]
-    assert emit(staff, "timer:control", {"action": "finish"})["timer"]["actions"] == []
+    # Next was paused-then-pressed: it can be undone for five minutes.
+    assert last["actions"] == ["pause", "previous", "extend", "finish", "undo"]
+    # After finish only undoing it is left.
+    assert emit(staff, "timer:control", {"action": "finish"})["timer"]["actions"] == ["undo"]
 
 
 def test_the_timer_carries_the_open_run_so_consoles_count_its_minutes(live, room):

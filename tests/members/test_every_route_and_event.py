@@ -26,7 +26,8 @@ OTHER_ARGS = {"user_id", "fmt"}
 # Routes that name no playtest, and why anyone signed in (or anyone at all) may reach them.
 NOT_PER_PLAYTEST = {
     "static": "the app's own CSS, JS and images",
-    "auth.index": "home: the join form, or a signed-in person's way to their playtests",
+    "facilitation.front": "home: the join form, or a signed-in person's way to their playtests",
+    "facilitation.front_again": "a join link without its code: a redirect to the join form",
     "auth.login": "signing in",
     "auth.logout": "signing out",
     "auth.set_password": "a one-time link's own secret decides",
@@ -49,6 +50,8 @@ NOT_PER_PLAYTEST = {
     "removals.remove_playbook": "the playbook library is shared (tests/removals)",
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
+# The run of show's events (DESIGN.md §9): an observer member may send none of them either.
+RUN_OF_SHOW_EVENTS = {"me:role", "agenda:edit", "ready:ask", "ready:set", "ratings:open"}
 
 
 @pytest.fixture
@@ -189,6 +192,7 @@ def test_every_event_is_forbidden_to_an_observer_member(app, live, teams):
     events = live_events()
     assert {"timer:control", "reflection:hide", "board:mode", "reflection:group"} <= events
     assert {"action:add", "action:propose", "action:update"} <= events
+    assert RUN_OF_SHOW_EVENTS <= events
     for event in sorted(events):
         ack = emit(carol, event, {})
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", (event, ack)

@@ -13,7 +13,8 @@ from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
 from playtest.facilitation import services as facilitation
-from playtest.models import Playtest, Round
+from playtest.facilitation import timekeeping
+from playtest.models import Playtest, Round, Session
 from playtest.realtime import Viewer
 from playtest.summary.services import playtest_summary
 from playtest.summary.stats import wilcoxon
@@ -27,7 +28,7 @@ class Story:
     def __init__(self, make, monkeypatch):
         self.make = make
         self.now = T0
-        for target in (cases, board, facilitation):
+        for target in (cases, board, facilitation, timekeeping):
             monkeypatch.setattr(target, "utcnow", lambda: self.now)
         self.user = make.facilitator()
         self.tokens: dict[str, str] = {}
@@ -69,6 +70,8 @@ class Story:
         cases.correct(self.staff(session), {"case_id": case_id, "action": "undo_handoff"})
 
     def rate(self, who: Viewer, phase: str, answers: dict[int, int]) -> None:
+        if phase == "after":  # the facilitator opens them (DESIGN.md §9)
+            cases.open_after_ratings(self.staff(db.session.get(Session, who.session_id)), "after")
         cases.submit_ratings(
             who, {"phase": phase, "answers": {str(k): v for k, v in answers.items()}}
         )
