@@ -15,6 +15,8 @@ from babel.numbers import format_percent as babel_percent
 from flask import Flask
 from flask_babel import format_datetime, get_locale, gettext
 
+from playtest.enums import ActionStatus
+
 MISSING = "–"  # what a table shows for a figure with no data
 
 
@@ -86,6 +88,18 @@ def segment_kind(kind: str) -> str:
     return words.get(kind, kind)
 
 
+def action_status(status: str) -> str:
+    """An action's stored status as a word (the same words on every page and report)."""
+    words = {
+        "proposed": gettext("Proposed"),
+        "agreed": gettext("Agreed"),
+        "trying": gettext("Trying"),
+        "done": gettext("Done"),
+        "dropped": gettext("Dropped"),
+    }
+    return words.get(status, status)
+
+
 FILTERS = {
     "num": format_number,
     "signed": format_signed,
@@ -94,9 +108,11 @@ FILTERS = {
     "timestamp": format_timestamp,
     "session_status": session_status,
     "segment_kind": segment_kind,
+    "action_status": action_status,
 }
 
 
 def register(app: Flask) -> None:
     """Make every formatter a Jinja filter."""
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["action_statuses"] = tuple(ActionStatus)  # in their order
