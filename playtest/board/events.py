@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playtest.board import services as board
+from playtest.board import staff
 from playtest.extensions import db
 from playtest.models import Session
 from playtest.realtime import Viewer, deliver, emit_to, live_event, session_room
@@ -71,3 +72,10 @@ def reveal(viewer: Viewer, payload: dict) -> dict:
     body = board.mode_payload(session, cards)
     emit_to("board:mode", body, session_room(session.id))
     return {"mode": body["mode"], "revealed_lanes": body["revealed_lanes"]}
+
+
+@live_event("reflection:staff_add")
+def staff_add(viewer: Viewer, payload: dict) -> dict:
+    posted = staff.post_as_facilitator(viewer, payload)
+    deliver(posted.deliveries)
+    return {"reflection": posted.own_view, "created": posted.created}

@@ -101,8 +101,10 @@ def card_payload(
     to_author: bool = False,
     redact: bool = False,
 ) -> dict:
-    """The one serialiser for cards. Anonymous authors appear only when `to_author`."""
-    show_author = to_author or not card.anonymous
+    """The one serialiser for cards. Anonymous authors appear only when `to_author`; a
+    facilitator's card (no participant) says so and names nobody."""
+    facilitator = card.participant_id is None
+    show_author = (to_author or not card.anonymous) and not facilitator
     payload = {
         "id": card.id,
         "lane": card.lane,
@@ -120,6 +122,7 @@ def card_payload(
             if show_author
             else None
         ),
+        "facilitator": facilitator,
         "pii_flag": card.pii_flag and not redact,
         "created_at": iso_ms(card.created_at),
     }

@@ -70,4 +70,3 @@ def test_on_a_phone_the_console_stacks_without_overflow(live_session, new_page, 
     main = console.locator(".pt-console-grid__main").bounding_box()
     assert side["y"] >= main["y"] + main["height"] - 1  # stacked, board first
     assert not axe(console), describe_violations(axe(console))
-
