@@ -94,3 +94,29 @@ def test_a_finished_session_refuses_it(board):
     emit(board["staff"], "timer:control", {"action": "finish"})
     ack = staff_post(board["staff"])
     assert ack["ok"] is False and ack["error"]["code"] == "session_closed"
+
+
+def test_summary_export_and_purge_count_a_facilitators_card(board, client, make):
+    from playtest.privacy import purge_playtest
+    from playtest.summary.services import playtest_summary
+    from tests.summary.test_export import read_csv
+
+    staff_post(board["staff"], "From the front")
+    emit(
+        board["ada"],
+        "reflection:add",
+        {"client_id": new_id(), "lane": "Highlights", "text": "Mine"},
+    )
+    emit(board["staff"], "timer:control", {"action": "start"})
+    emit(board["staff"], "timer:control", {"action": "finish"})
+    playtest_id = board["session"].round.playtest_id
+    (round_,) = playtest_summary(playtest_id)["rounds"]
+    assert round_["lanes"]["Highlights"] == 2
+    headers = {"Authorization": f"Bearer {board['staff_token']}"}
+    rows = {r["text"]: r for r in read_csv(client, headers, playtest_id, "reflections")}
+    assert (
+        rows["From the front"]["author_participant_id"],
+        rows["From the front"]["author_role"],
+    ) == ("", "")
+    assert rows["Mine"]["author_participant_id"] != ""
+    assert purge_playtest(playtest_id)["cards"] == 2
