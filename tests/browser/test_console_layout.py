@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser import PHONE, describe_violations, join, post_card, sign_in, wait_live
+from tests.browser import (
+    PHONE,
+    card,
+    describe_violations,
+    join,
+    lane,
+    post_card,
+    sign_in,
+    wait_live,
+)
 
 SMALL_LAPTOP = {"width": 1366, "height": 768}
 WIDE = {"width": 1920, "height": 1080}
@@ -69,4 +79,21 @@ def test_on_a_phone_the_console_stacks_without_overflow(live_session, new_page, 
     side = console.locator(".pt-console-grid__side").bounding_box()
     main = console.locator(".pt-console-grid__main").bounding_box()
     assert side["y"] >= main["y"] + main["height"] - 1  # stacked, board first
+    assert not axe(console), describe_violations(axe(console))
+
+
+def test_a_card_posted_from_the_console_reaches_a_phone_labelled(live_session, new_page, axe):
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    console = open_console(new_page, live_session, SMALL_LAPTOP)
+    console.get_by_text("Post a card", exact=True).click()
+    console.get_by_role("button", name="Post card").click()
+    expect(console.get_by_text("Error: Write something on the card first.")).to_be_visible()
+    console.get_by_label("Card text").fill("Remember the interpreter")
+    console.locator("#pt-staff-card-lane").select_option("Blockers")
+    console.get_by_role("button", name="Post card").click()
+    on_phone = card(ada, "Remember the interpreter")
+    expect(on_phone).to_contain_text("Facilitator")
+    expect(lane(ada, "Blockers")).to_contain_text("Remember the interpreter")
+    expect(card(console, "Remember the interpreter")).to_contain_text("Facilitator")
     assert not axe(console), describe_violations(axe(console))
