@@ -97,3 +97,19 @@ def test_a_card_posted_from_the_console_reaches_a_phone_labelled(live_session, n
     expect(lane(ada, "Blockers")).to_contain_text("Remember the interpreter")
     expect(card(console, "Remember the interpreter")).to_contain_text("Facilitator")
     assert not axe(console), describe_violations(axe(console))
+
+
+
+def test_a_field_an_error_link_jumps_to_is_not_hidden_under_the_bar(live_session, new_page):
+    """An error summary's link scrolls its field to the top of the window (GOV.UK Frontend
+    calls scrollIntoView): the field lands below the sticky bar, not under it."""
+    ada = new_page(PHONE)
+    join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
+    for n in range(6):
+        post_card(ada, f"Card {n} with enough words to take some room")
+    console = open_console(new_page, live_session, SMALL_LAPTOP)
+    console.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    label = console.locator("label[for=pt-group-name]")
+    label.evaluate("element => element.scrollIntoView()")
+    bar = console.locator(".pt-console-bar").bounding_box()
+    assert label.bounding_box()["y"] >= bar["y"] + bar["height"]
