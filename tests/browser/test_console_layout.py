@@ -99,7 +99,6 @@ def test_a_card_posted_from_the_console_reaches_a_phone_labelled(live_session, n
     assert not axe(console), describe_violations(axe(console))
 
 
-
 def test_a_field_an_error_link_jumps_to_is_not_hidden_under_the_bar(live_session, new_page):
     """An error summary's link scrolls its field to the top of the window (GOV.UK Frontend
     calls scrollIntoView): the field lands below the sticky bar, not under it."""
