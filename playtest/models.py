@@ -328,16 +328,24 @@ class ReflectionGroup(db.Model):
 
 
 class Reflection(db.Model):
-    """A card on the board in one lane."""
+    """A card on the board in one lane: a participant's, or (participant_id null) one a
+    facilitator posted from the console, exactly once per (author_user_id, client_id)."""
 
     __tablename__ = "reflections"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "client_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "client_id"),
+        sa.UniqueConstraint("author_user_id", "client_id"),
+    )
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     session_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
-    participant_id: so.Mapped[int] = so.mapped_column(
+    participant_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    # A facilitator's card: who posted it (never shown; the card says "Facilitator").
+    author_user_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     author_role: so.Mapped[str] = so.mapped_column(sa.String(120))
     client_id: so.Mapped[str] = so.mapped_column(sa.String(64))

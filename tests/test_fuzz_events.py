@@ -41,6 +41,7 @@ EVENTS = [
     "ready:ask",
     "ready:set",
     "ratings:open",
+    "reflection:staff_add",
     "no:such-event",
 ]
 CODES = {str(code) for code in ErrorCode}

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from playtest import config
 from playtest.actions.models import Action
-from playtest.board.services import lane_visible
+from playtest.board.cards import lane_visible
 from playtest.enums import ActionStatus, SessionStatus, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db

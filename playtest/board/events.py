@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playtest.board import cards, posting, staff
 from playtest.board import services as board
 from playtest.extensions import db
 from playtest.models import Session
@@ -14,7 +15,7 @@ def _session(viewer: Viewer) -> Session:
 
 @live_event("reflection:add")
 def add(viewer: Viewer, payload: dict) -> dict:
-    posted = board.post_reflection(viewer, payload)
+    posted = posting.post_reflection(viewer, payload)
     deliver(posted.deliveries)
     return {"reflection": posted.own_view, "created": posted.created}
 
@@ -22,14 +23,14 @@ def add(viewer: Viewer, payload: dict) -> dict:
 @live_event("reflection:edit")
 def edit(viewer: Viewer, payload: dict) -> dict:
     card = board.edit_reflection(viewer, payload.get("id"), payload.get("text"))
-    deliver(board.deliveries(_session(viewer), card, "reflection:updated"))
-    return {"reflection": board.author_view(card)}
+    deliver(cards.deliveries(_session(viewer), card, "reflection:updated"))
+    return {"reflection": cards.author_view(card)}
 
 
 @live_event("reflection:delete")
 def delete(viewer: Viewer, payload: dict) -> dict:
     card, released = board.delete_reflection(viewer, payload.get("id"))
-    deliver([*board.deliveries(_session(viewer), card, "reflection:updated"), *released])
+    deliver([*cards.deliveries(_session(viewer), card, "reflection:updated"), *released])
     return {"id": card.id, "deleted": True}
 
 
@@ -43,31 +44,38 @@ def vote(viewer: Viewer, payload: dict) -> dict:
 @live_event("reflection:hide")
 def hide(viewer: Viewer, payload: dict) -> dict:
     card, released = board.hide(viewer, payload.get("id"), payload.get("hidden"))
-    deliver([*board.deliveries(_session(viewer), card, "reflection:updated"), *released])
+    deliver([*cards.deliveries(_session(viewer), card, "reflection:updated"), *released])
     return {"id": card.id, "hidden": card.hidden}
 
 
 @live_event("reflection:group")
 def group(viewer: Viewer, payload: dict) -> dict:
-    cards = board.group(viewer, payload.get("ids"), payload.get("title"))
+    grouped = board.group(viewer, payload.get("ids"), payload.get("title"))
     session = _session(viewer)
-    for card in cards:
-        deliver(board.deliveries(session, card, "reflection:updated"))
-    first = cards[0].group
+    for card in grouped:
+        deliver(cards.deliveries(session, card, "reflection:updated"))
+    first = grouped[0].group
     return {"group": {"id": first.id, "title": first.title} if first else None}
 
 
 @live_event("board:mode")
 def mode(viewer: Viewer, payload: dict) -> dict:
-    session, cards = board.set_mode(viewer, payload.get("mode"))
-    body = board.mode_payload(session, cards)
+    session, shown = board.set_mode(viewer, payload.get("mode"))
+    body = board.mode_payload(session, shown)
     emit_to("board:mode", body, session_room(session.id))
     return body
 
 
 @live_event("board:reveal")
 def reveal(viewer: Viewer, payload: dict) -> dict:
-    session, cards = board.reveal(viewer, payload.get("lane"))
-    body = board.mode_payload(session, cards)
+    session, shown = board.reveal(viewer, payload.get("lane"))
+    body = board.mode_payload(session, shown)
     emit_to("board:mode", body, session_room(session.id))
     return {"mode": body["mode"], "revealed_lanes": body["revealed_lanes"]}
+
+
+@live_event("reflection:staff_add")
+def staff_add(viewer: Viewer, payload: dict) -> dict:
+    posted = staff.post_as_facilitator(viewer, payload)
+    deliver(posted.deliveries)
+    return {"reflection": posted.own_view, "created": posted.created}

@@ -1,7 +1,7 @@
-"""The reflection board's rules: posting, editing, voting, moderation, visibility, anonymity.
+"""The reflection board's rules: editing, voting, moderation, groups, private mode.
 
-Anonymity is decided here and only here: `card_payload` is the single serialiser, and it
-never puts an anonymous card's author in a payload unless the recipient is that author.
+Cards are serialised in board/cards.py (the anonymity rule lives there) and posted in
+board/posting.py (the participants' hot path) and board/staff.py (a facilitator's card).
 """
 
 from __future__ import annotations
@@ -9,190 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from playtest import config
+from playtest.board.cards import (
+    card_payload,
+    clean_text,
+    deliveries,
+    lane_visible,
+    session_authors,
+)
 from playtest.board.votes import release_votes
-from playtest.enums import Anonymity, BoardMode, ViewerKind
+from playtest.enums import BoardMode, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
-from playtest.guards import audit, require, require_client_id, require_open
+from playtest.guards import audit, require, require_open
 from playtest.models import Attendance, Reflection, ReflectionGroup, Session, Vote
 from playtest.playbooks.documents import canonical_lane, session_document
-from playtest.realtime import Delivery, Viewer, attendance_room, session_room, staff_room
-from playtest.security import looks_personal, take_post_allowance
-from playtest.timeutil import iso_ms, utcnow
+from playtest.realtime import Delivery, Viewer
+from playtest.security import looks_personal
+from playtest.timeutil import utcnow
 
 _BOARD_MODES = tuple(BoardMode)
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def _authors(session_id: int) -> dict[int, tuple[int, str, str]]:
-    rows = db.session.execute(
-        sa.select(
-            Attendance.participant_id, Attendance.id, Attendance.display_name, Attendance.role
-        ).where(Attendance.session_id == session_id)
-    ).all()
-    return {r.participant_id: (r.id, r.display_name, r.role) for r in rows}
-
-
-# Built once, since the posting hot path runs them for every card: SQLAlchemy then neither
-# rebuilds the expressions nor recomputes their cache keys per call.
-_AUTHOR = sa.select(Attendance.id, Attendance.display_name, Attendance.role).where(
-    Attendance.session_id == sa.bindparam("session_id"),
-    Attendance.participant_id == sa.bindparam("participant_id"),
-)
-_CARD_ID_BY_CLIENT_ID = sa.select(Reflection.id).where(
-    Reflection.participant_id == sa.bindparam("participant_id"),
-    Reflection.client_id == sa.bindparam("client_id"),
-)
-# The posting hot path runs on the ORM session's connection in Core: one read and one INSERT,
-# with no unit of work, identity map or ORM events in between (the ORM added nothing here).
-_SESSIONS = Session.__table__
-_REFLECTIONS = Reflection.__table__
-_INSERT_CARD = sa.insert(_REFLECTIONS)
-# Posting's one read: the session's columns the rules need, the author's attendance, and the
-# card this participant already sent with this client_id if any (found by its unique key, so
-# at most one row).
-_POSTING_CONTEXT = (
-    sa.select(
-        _SESSIONS.c.id,
-        _SESSIONS.c.round_id,
-        _SESSIONS.c.status,
-        _SESSIONS.c.board_mode,
-        _SESSIONS.c.revealed_lanes,
-        Attendance.id.label("attendance_id"),
-        Attendance.display_name,
-        Attendance.role,
-        Reflection.id.label("original_id"),
-    )
-    .outerjoin(
-        Attendance,
-        sa.and_(
-            Attendance.session_id == _SESSIONS.c.id,
-            Attendance.participant_id == sa.bindparam("participant_id"),
-        ),
-    )
-    .outerjoin(
-        Reflection,
-        sa.and_(
-            Reflection.participant_id == sa.bindparam("participant_id"),
-            Reflection.client_id == sa.bindparam("client_id"),
-        ),
-    )
-    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
-)
-
-
-def _author(session_id: int, participant_id: int) -> tuple[int, str, str] | None:
-    row = db.session.execute(
-        _AUTHOR, {"session_id": session_id, "participant_id": participant_id}
-    ).first()
-    return tuple(row) if row else None
-
-
-def card_payload(
-    card: Reflection,
-    author: tuple[int, str, str] | None,
-    *,
-    to_author: bool = False,
-    redact: bool = False,
-) -> dict:
-    """The one serialiser for cards. Anonymous authors appear only when `to_author`."""
-    show_author = to_author or not card.anonymous
-    payload = {
-        "id": card.id,
-        "lane": card.lane,
-        "text": "" if redact else card.text,
-        "votes": card.votes,
-        "hidden": card.hidden,
-        "anonymous": card.anonymous,
-        "group": {"id": card.group.id, "title": card.group.title} if card.group else None,
-        "author": (
-            {
-                "participant_id": card.participant_id,
-                "display_name": author[1] if author else None,
-                "role": card.author_role,
-            }
-            if show_author
-            else None
-        ),
-        "pii_flag": card.pii_flag and not redact,
-        "created_at": iso_ms(card.created_at),
-    }
-    if to_author:
-        payload["client_id"] = card.client_id
-    if redact:
-        payload["redacted"] = True
-    return payload
-
-
-def author_view(card: Reflection) -> dict:
-    """The card as its own author sees it (their anonymous cards included)."""
-    return card_payload(card, _author(card.session_id, card.participant_id), to_author=True)
-
-
-def lane_visible(session: Session, lane: str) -> bool:
-    """In private mode participants see others' cards only in revealed lanes."""
-    return session.board_mode == BoardMode.OPEN or lane in (session.revealed_lanes or [])
-
-
-def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
-    """The cards this viewer may see, oldest first, in the `state` shape."""
-    # Each card with its author's attendance in one statement: only the authors are read, not
-    # every attendance of the session (a room reconnecting at once asks this N times).
-    rows = db.session.execute(
-        sa.select(Reflection, Attendance.id, Attendance.display_name, Attendance.role)
-        .outerjoin(
-            Attendance,
-            sa.and_(
-                Attendance.session_id == Reflection.session_id,
-                Attendance.participant_id == Reflection.participant_id,
-            ),
-        )
-        .where(Reflection.session_id == session.id, Reflection.deleted.is_(False))
-        .order_by(Reflection.id)
-        .options(so.joinedload(Reflection.group))
-    ).all()
-    out = []
-    for card, attendance_id, display_name, role in rows:
-        mine = viewer.is_participant and card.participant_id == viewer.participant_id
-        if not viewer.is_staff:
-            if card.hidden:
-                continue
-            if not mine and not lane_visible(session, card.lane):
-                continue
-        author = (attendance_id, display_name, role) if attendance_id is not None else None
-        out.append(card_payload(card, author, to_author=mine))
-    return out
-
-
-def deliveries(session: Session, card: Reflection, event: str) -> list[Delivery]:
-    """Who hears about a change to this card, and what each audience may see."""
-    return _deliveries(session, card, event, _author(session.id, card.participant_id))
-
-
-def _deliveries(
-    session: Session, card: Reflection, event: str, author: tuple[int, str, str] | None
-) -> list[Delivery]:
-    if card.deleted:
-        return [Delivery(event, session_room(session.id), {"id": card.id, "deleted": True})]
-    full = card_payload(card, author)
-    if card.hidden:
-        return [
-            Delivery(event, session_room(session.id), card_payload(card, author, redact=True)),
-            Delivery(event, staff_room(session.id), full),
-        ]
-    if not lane_visible(session, card.lane):
-        deliveries = [Delivery(event, staff_room(session.id), full)]
-        if author is not None:  # the author's own screens see their card in a private lane
-            own = card_payload(card, author, to_author=True)
-            deliveries.append(Delivery(event, attendance_room(author[0]), own))
-        return deliveries
-    return [Delivery(event, session_room(session.id), full)]
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -204,17 +44,6 @@ def _session_for_write(viewer: Viewer) -> Session:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
     require_open(session)
     return session
-
-
-def _clean_text(text: object) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise ActionError(ErrorCode.INVALID, _("Write something on the card first."))
-    if len(text) > config.TEXT_MAX_CHARS:
-        raise ActionError(
-            ErrorCode.INVALID,
-            _("Cards can be up to %(n)d characters.", n=config.TEXT_MAX_CHARS),
-        )
-    return text
 
 
 def _card_id(value: object) -> int | None:
@@ -246,127 +75,11 @@ def _own_card(viewer: Viewer, session: Session, card_id: object) -> Reflection:
     return card
 
 
-@dataclass(frozen=True)
-class Posted:
-    """A card as posted: its row, whether this call created it, the author's view of it
-    (the ack), and who else hears of it (empty for a resend)."""
-
-    card: Reflection
-    created: bool
-    own_view: dict
-    deliveries: list[Delivery]
-
-
-def post_reflection(viewer: Viewer, payload: dict) -> Posted:
-    """Post a card exactly once per client_id, with the payloads to send once it is saved.
-
-    This is the posting hot path: a new card costs one read (the session's columns, the
-    author and any card already sent with this client_id), the INSERT and the COMMIT, all
-    as Core statements on the ORM session's connection. The payloads are built between
-    INSERT and COMMIT from what this transaction read and wrote, so nothing is read back
-    after committing; the caller sends them only after this returns, i.e. once the card is
-    saved.
-
-    The INSERT bypasses the ORM's flush listeners on purpose: they bump the data_version of
-    finished sessions only, and this transaction has just read the session as not finished
-    (summary/versions.py explains why that is enough).
-    """
-    require(viewer, ViewerKind.PARTICIPANT)
-    client_id = require_client_id(payload.get("client_id"))
-    connection = db.session.connection()
-    row = connection.execute(
-        _POSTING_CONTEXT,
-        {
-            "session_id": viewer.session_id,
-            "participant_id": viewer.participant_id,
-            "client_id": client_id,
-        },
-    ).first()
-    original_id = row.original_id if row else _card_id_by_client_id(viewer, client_id)
-    if original_id is not None:  # a resend: answered with the original card
-        original = db.session.get(Reflection, original_id)
-        return Posted(original, False, author_view(original), [])
-    if row is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
-    require_open(row)
-    author = None
-    if row.attendance_id is not None:
-        author = (row.attendance_id, row.display_name, row.role)
-    values = _new_card(viewer, row, client_id, payload)
-    if not take_post_allowance(viewer.participant_id):
-        raise ActionError(
-            ErrorCode.RATE_LIMITED,
-            _("You are posting very fast. Wait a moment, then try again."),
-        )
-    try:
-        card_id = connection.execute(_INSERT_CARD, values).inserted_primary_key[0]
-    except IntegrityError:
-        # The same client_id raced in on another connection: answer with the winner.
-        db.session.rollback()
-        winner = db.session.get(Reflection, _card_id_by_client_id(viewer, client_id))
-        return Posted(winner, False, author_view(winner), [])
-    card = Reflection(id=card_id, **values)  # transient: the saved row, for the payloads
-    posted = Posted(
-        card,
-        True,
-        card_payload(card, author, to_author=True),
-        _deliveries(row, card, "reflection:added", author),
-    )
-    db.session.commit()
-    return posted
-
-
-def _card_id_by_client_id(viewer: Viewer, client_id: str) -> int | None:
-    return db.session.scalar(
-        _CARD_ID_BY_CLIENT_ID, {"participant_id": viewer.participant_id, "client_id": client_id}
-    )
-
-
-def _new_card(viewer: Viewer, session: sa.Row, client_id: str, payload: dict) -> dict:
-    """A valid new card's column values from the payload, or ActionError.
-
-    `session` is the posting read's row: the session's id, round_id, status, board_mode and
-    revealed_lanes, which is all the board's rules read.
-    """
-    document = session_document(session)
-    lane = payload.get("lane")
-    if lane not in document["lanes"]:
-        # A lane named in the paired playbook's language is stored under the round's own name.
-        lane = canonical_lane(session, lane)
-        if lane is None:
-            raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
-    text = _clean_text(payload.get("text"))
-    anonymous = payload.get("anonymous", False)
-    if not isinstance(anonymous, bool):
-        raise ActionError(ErrorCode.INVALID, _("anonymous must be true or false."))
-    if document["anonymity"] == Anonymity.ALWAYS:
-        anonymous = True
-    elif document["anonymity"] == Anonymity.OFF and anonymous:
-        raise ActionError(ErrorCode.INVALID, _("Cards in this playtest are always named."))
-    now = utcnow()
-    return {
-        "session_id": session.id,
-        "participant_id": viewer.participant_id,
-        "author_role": viewer.role or "",
-        "client_id": client_id,
-        "lane": lane,
-        "text": text,
-        "anonymous": anonymous,
-        "hidden": False,
-        "deleted": False,
-        "pii_flag": looks_personal(text),
-        "votes": 0,
-        "group_id": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
 def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
     require(viewer, ViewerKind.PARTICIPANT)
     session = _session_for_write(viewer)
     card = _own_card(viewer, session, card_id)
-    card.text = _clean_text(text)
+    card.text = clean_text(text)
     card.pii_flag = looks_personal(card.text)
     card.updated_at = utcnow()
     db.session.commit()
@@ -543,7 +256,7 @@ def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
 
 def mode_payload(session: Session, cards: list[Reflection] | None = None) -> dict:
     """The `board:mode` event: mode, revealed lanes, and any cards a reveal made visible."""
-    authors = _authors(session.id)
+    authors = session_authors(session.id)
     return {
         "mode": session.board_mode,
         "revealed_lanes": list(session.revealed_lanes or []),

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from playtest import config
 from playtest.actions import services as actions
 from playtest.actions.carryover import carry_over
-from playtest.board import services as board
+from playtest.board import cards
 from playtest.board.votes import my_votes
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -149,7 +149,7 @@ def state(
     """
     language = viewer_language(attendance)
     document = localized_document(session, language)
-    reflections = board.visible_cards(session, viewer)
+    reflections = cards.visible_cards(session, viewer)
     keys = document["lane_keys"]
     for card in reflections:
         card["lane_index"] = keys.index(card["lane"]) if card["lane"] in keys else None

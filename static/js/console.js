@@ -8,6 +8,7 @@ import { setupActions } from "./actions.js";
 import { caseCorrections } from "./case-corrections.js";
 import { setupAgenda } from "./console-agenda.js";
 import { setupClock } from "./console-clock.js";
+import { setupComposer } from "./console-composer.js";
 import { setupPeople } from "./console-people.js";
 import { cardFace, h, liveView, readStrings, reconcile, renderLanes, updateCardFace } from "./live-client.js";
 
@@ -121,6 +122,7 @@ const formatMinutes = agenda.formatMinutes;
 // --- presence and counts ---------------------------------------------------------------------
 
 const people = setupPeople({ t, client, store, $, roleLabel, act, showDone, canControl });
+setupComposer({ t, $, act, showDone });
 
 
 function median(values) {

@@ -66,6 +66,7 @@ export function renderLanes(board, lanes, cards, t, { create, update, byVotes = 
 
 /** The author line of a card: a name and role (in the viewer's language), or "Anonymous". */
 export function authorText(card, t, mine = false, roleLabel = (role) => role) {
+  if (card.facilitator) return t("facilitator");
   if (!card.author || card.anonymous) {
     return mine ? t("you_anonymous") : t("anonymous");
   }
@@ -92,6 +93,7 @@ export function updateCardFace(li, card, t, roleLabel, mine = false) {
   const group = li.querySelector(".pt-card__group");
   group.hidden = !card.group;
   group.textContent = card.group ? t("group_label", { title: card.group.title }) : "";
+  li.classList.toggle("pt-card--facilitator", Boolean(card.facilitator));
   li.querySelector(".pt-card__text").textContent = card.text;
   li.querySelector(".pt-card__author").textContent = authorText(card, t, mine, roleLabel);
   li.querySelector(".pt-card__votes").textContent = t.count("votes", card.votes || 0);

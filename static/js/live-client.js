@@ -289,7 +289,7 @@ export class LiveClient extends EventTarget {
 
   isMine(card) {
     const me = this.store.me;
-    if (!me) return false;
+    if (!me || card.facilitator) return false;
     return Boolean(card.client_id) || card.author?.participant_id === me.participant_id;
   }
 

@@ -34,6 +34,7 @@ OVERFLOW = """() => {
 def fill_the_board(live_session) -> None:
     """Thirty cards over three lanes from three people, two of them grouped, one voted up;
     the session in its Reflect segment."""
+    from playtest.board import posting
     from playtest.board import services as board
     from playtest.extensions import db
     from playtest.facilitation import services as facilitation
@@ -55,7 +56,7 @@ def fill_the_board(live_session) -> None:
             who = people[n % 3]
             lane = ("Highlights", "Blockers", "Opportunities")[n % 3]
             text = f"Card {n}: the shared desk made a difference to how we worked today"
-            posted = board.post_reflection(
+            posted = posting.post_reflection(
                 who, {"client_id": f"card-{n:04d}-0000000000", "lane": lane, "text": text}
             )
             ids.append(posted.card.id)

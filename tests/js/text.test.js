@@ -82,6 +82,11 @@ test("a named card shows its author and their role in the reader's language", ()
   assert.equal(authorText({ author: { display_name: "" } }, t), "Quelqu'un");
 });
 
+test("a facilitator's card is labelled as such, in the reader's language", () => {
+  const t = translator({ facilitator: "Animateur ou animatrice", anonymous: "Anonyme" }, "fr");
+  assert.equal(authorText({ facilitator: true, anonymous: false, author: null }, t), "Animateur ou animatrice");
+});
+
 test("the browser flags personal information exactly where the server does", () => {
   const patterns = compilePatterns(personalData.patterns);
   assert.equal(patterns.length, personalData.patterns.length);

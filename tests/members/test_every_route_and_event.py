@@ -51,7 +51,14 @@ NOT_PER_PLAYTEST = {
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect", "*"}
 # The run of show's events (DESIGN.md §9): an observer member may send none of them either.
-RUN_OF_SHOW_EVENTS = {"me:role", "agenda:edit", "ready:ask", "ready:set", "ratings:open"}
+RUN_OF_SHOW_EVENTS = {
+    "me:role",
+    "agenda:edit",
+    "ready:ask",
+    "ready:set",
+    "ratings:open",
+    "reflection:staff_add",
+}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scipy import stats as sps
 
+from playtest.board import posting
 from playtest.board import services as board
 from playtest.cases import services as cases
 from playtest.extensions import db
@@ -77,7 +78,7 @@ class Story:
         )
 
     def post(self, who: Viewer, lane: str, text: str, anonymous: bool = False) -> int:
-        posted = board.post_reflection(
+        posted = posting.post_reflection(
             who, {"client_id": self.cid(), "lane": lane, "text": text, "anonymous": anonymous}
         )
         return posted.card.id
