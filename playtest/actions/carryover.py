@@ -22,24 +22,30 @@ ENDED = (ActionStatus.DONE, ActionStatus.DROPPED)
 
 def previous_session(session: Session) -> Session | None:
     """The finished session this one carries over from, or None (the playtest's first)."""
-    earlier = db.session.scalar(
-        sa.select(Session)
-        .where(
-            Session.round_id == session.round_id,
-            Session.number < session.number,
-            Session.status == SessionStatus.FINISHED,
+    if session.number > 1:  # numbers start at 1: a round's first session has none before it
+        earlier = db.session.scalar(
+            sa.select(Session)
+            .where(
+                Session.round_id == session.round_id,
+                Session.number < session.number,
+                Session.status == SessionStatus.FINISHED,
+            )
+            .order_by(Session.number.desc())
+            .limit(1)
         )
-        .order_by(Session.number.desc())
-        .limit(1)
-    )
-    if earlier is not None:
-        return earlier
-    if db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Session)
-        .where(Session.round_id == session.round_id, Session.number < session.number)
-    ):
-        return None  # earlier sessions of this round, none finished yet
+        if earlier is not None:
+            return earlier
+        if db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Session)
+            .where(Session.round_id == session.round_id, Session.number < session.number)
+        ):
+            return None  # earlier sessions of this round, none finished yet
+    return _last_of_previous_round(session)
+
+
+def _last_of_previous_round(session: Session) -> Session | None:
+    """The previous round's last finished session (a round's first session opens with it)."""
     round_ = session.round
     before = db.session.scalar(
         sa.select(Round)
