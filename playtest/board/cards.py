@@ -15,6 +15,7 @@ from playtest.enums import BoardMode
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.models import Attendance, Reflection, Session
+from playtest.playbooks.documents import canonical_lane, session_document
 from playtest.realtime import Delivery, Viewer, attendance_room, session_room, staff_room
 from playtest.timeutil import iso_ms
 
@@ -145,6 +146,17 @@ def card_deliveries(
             deliveries.append(Delivery(event, attendance_room(author[0]), own))
         return deliveries
     return [Delivery(event, session_room(session.id), full)]
+
+
+def board_lane(session: Session, lane: object) -> str:
+    """The board's own name for a lane named in either language (the paired playbook's name
+    is stored under the round's), or `invalid`."""
+    if lane in session_document(session)["lanes"]:
+        return lane
+    canonical = canonical_lane(session, lane)
+    if canonical is None:
+        raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    return canonical
 
 
 def clean_text(text: object) -> str:

@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from playtest.board.cards import author_view, card_deliveries, card_payload, clean_text
+from playtest.board.cards import author_view, board_lane, card_deliveries, card_payload, clean_text
 from playtest.enums import Anonymity, ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.guards import require, require_client_id, require_open
 from playtest.models import Attendance, Reflection, Session
-from playtest.playbooks.documents import canonical_lane, session_document
+from playtest.playbooks.documents import session_document
 from playtest.realtime import Delivery, Viewer
 from playtest.security import looks_personal, take_post_allowance
 from playtest.timeutil import utcnow
@@ -156,12 +156,7 @@ def _new_card(viewer: Viewer, session: sa.Row, client_id: str, payload: dict) ->
     revealed_lanes, which is all the board's rules read.
     """
     document = session_document(session)
-    lane = payload.get("lane")
-    if lane not in document["lanes"]:
-        # A lane named in the paired playbook's language is stored under the round's own name.
-        lane = canonical_lane(session, lane)
-        if lane is None:
-            raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    lane = board_lane(session, payload.get("lane"))
     text = clean_text(payload.get("text"))
     anonymous = payload.get("anonymous", False)
     if not isinstance(anonymous, bool):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from playtest import config
 from playtest.board.cards import (
+    board_lane,
     card_payload,
     clean_text,
     deliveries,
@@ -25,7 +26,7 @@ from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
 from playtest.guards import audit, require, require_open
 from playtest.models import Attendance, Reflection, ReflectionGroup, Session, Vote
-from playtest.playbooks.documents import canonical_lane, session_document
+from playtest.playbooks.documents import session_document
 from playtest.realtime import Delivery, Viewer
 from playtest.security import looks_personal
 from playtest.timeutil import utcnow
@@ -38,7 +39,7 @@ _BOARD_MODES = tuple(BoardMode)
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _session_for_write(viewer: Viewer) -> Session:
+def session_for_write(viewer: Viewer) -> Session:
     session = db.session.get(Session, viewer.session_id)
     if session is None:
         raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
@@ -77,7 +78,7 @@ def _own_card(viewer: Viewer, session: Session, card_id: object) -> Reflection:
 
 def edit_reflection(viewer: Viewer, card_id: object, text: object) -> Reflection:
     require(viewer, ViewerKind.PARTICIPANT)
-    session = _session_for_write(viewer)
+    session = session_for_write(viewer)
     card = _own_card(viewer, session, card_id)
     card.text = clean_text(text)
     card.pii_flag = looks_personal(card.text)
@@ -90,7 +91,7 @@ def delete_reflection(viewer: Viewer, card_id: object) -> tuple[Reflection, list
     """Delete an own card (idempotent: deleting it again answers ok). Its votes go back to
     their voters; returns the card and what each voter's screens hear of their votes."""
     require(viewer, ViewerKind.PARTICIPANT)
-    session = _session_for_write(viewer)
+    session = session_for_write(viewer)
     card_id = _card_id(card_id)
     card = db.session.get(Reflection, card_id) if card_id is not None else None
     if card is not None and card.deleted and card.participant_id == viewer.participant_id:
@@ -130,7 +131,7 @@ def vote(viewer: Viewer, card_id: object, on: object) -> Voted:
     require(viewer, ViewerKind.PARTICIPANT)
     if not isinstance(on, bool):
         raise ActionError(ErrorCode.INVALID, _("on must be true or false."))
-    session = _session_for_write(viewer)
+    session = session_for_write(viewer)
     card = _card_they_see(viewer, session, card_id)
     # Serialise one participant's votes so two quick taps cannot exceed the cap.
     db.session.get(Attendance, viewer.attendance_id, with_for_update=True)
@@ -210,7 +211,7 @@ def set_mode(viewer: Viewer, mode: object) -> tuple[Session, list[Reflection]]:
     require(viewer, ViewerKind.FACILITATOR)
     if mode not in _BOARD_MODES:
         raise ActionError(ErrorCode.INVALID, _("Board mode is open or private."))
-    session = _session_for_write(viewer)
+    session = session_for_write(viewer)
     newly_visible: list[Reflection] = []
     if mode == BoardMode.OPEN and session.board_mode == BoardMode.PRIVATE:
         newly_visible = _shown_cards(session, exclude_lanes=session.revealed_lanes or [])
@@ -241,10 +242,8 @@ def _shown_cards(
 def reveal(viewer: Viewer, lane: object) -> tuple[Session, list[Reflection]]:
     """Show one lane's cards to everyone in private mode; returns the newly visible cards."""
     require(viewer, ViewerKind.FACILITATOR)
-    session = _session_for_write(viewer)
-    lane = canonical_lane(session, lane)  # either language's name for it
-    if lane is None:
-        raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    session = session_for_write(viewer)
+    lane = board_lane(session, lane)  # either language's name for it
     if lane not in (session.revealed_lanes or []):
         session.revealed_lanes = [*(session.revealed_lanes or []), lane]
     if set(session_document(session)["lanes"]) <= set(session.revealed_lanes):

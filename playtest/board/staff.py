@@ -9,17 +9,15 @@ board.services.post_reflection.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from playtest.board.cards import card_deliveries, card_payload, clean_text
+from playtest.board.cards import board_lane, card_deliveries, card_payload, clean_text
 from playtest.board.posting import Posted
+from playtest.board.services import session_for_write
 from playtest.enums import ViewerKind
-from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
-from playtest.guards import require, require_client_id, require_open
-from playtest.models import Reflection, Session
-from playtest.playbooks.documents import canonical_lane, session_document
+from playtest.guards import require, require_client_id
+from playtest.models import Reflection
 from playtest.realtime import Viewer
 from playtest.security import looks_personal
 from playtest.timeutil import utcnow
@@ -40,15 +38,8 @@ def post_as_facilitator(viewer: Viewer, payload: dict) -> Posted:
     original = _existing(viewer, client_id)
     if original is not None:
         return Posted(original, False, card_payload(original, None), [])
-    session = db.session.get(Session, viewer.session_id)
-    if session is None:
-        raise ActionError(ErrorCode.NOT_FOUND, _("No such session."))
-    require_open(session)
-    lane = payload.get("lane")
-    if lane not in session_document(session)["lanes"]:
-        lane = canonical_lane(session, lane)
-        if lane is None:
-            raise ActionError(ErrorCode.INVALID, _("Choose one of the board's lanes."))
+    session = session_for_write(viewer)
+    lane = board_lane(session, payload.get("lane"))
     text = clean_text(payload.get("text"))
     now = utcnow()
     card = Reflection(

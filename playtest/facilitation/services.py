@@ -307,10 +307,20 @@ def heartbeat(worker_id: str) -> None:
     db.session.commit()
 
 
-def _online(session_id: int) -> sa.ColumnElement[bool]:
-    """This session's live sockets: seen within the presence timeout."""
-    fresh = utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S)
-    return sa.and_(Connection.session_id == session_id, Connection.seen_at >= fresh)
+# This session's live sockets (seen within the presence timeout), as bound parameters
+# (_online_now): built once, since every connect counts presence (a room reconnecting at
+# once does it N times), and a prebuilt statement skips rebuilding its cache key.
+_ONLINE = sa.and_(
+    Connection.session_id == sa.bindparam("session_id"),
+    Connection.seen_at >= sa.bindparam("fresh"),
+)
+
+
+def _online_now(session_id: int) -> dict:
+    return {
+        "session_id": session_id,
+        "fresh": utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S),
+    }
 
 
 def presence(session_id: int) -> dict:
@@ -325,8 +335,9 @@ def presence(session_id: int) -> dict:
             Attendance.role,
         )
         .outerjoin(Attendance, Connection.attendance_id == Attendance.id)
-        .where(_online(session_id))
-        .order_by(Attendance.display_name)
+        .where(_ONLINE)
+        .order_by(Attendance.display_name),
+        _online_now(session_id),
     ).all()
     # A person with two tabs open is online once.
     people = dict.fromkeys(
@@ -349,12 +360,6 @@ def presence(session_id: int) -> dict:
     }
 
 
-# Built once: every participant's connect counts presence (a room reconnecting at once does
-# it N times), and a prebuilt statement skips rebuilding the expression and its cache key.
-_ONLINE = sa.and_(
-    Connection.session_id == sa.bindparam("session_id"),
-    Connection.seen_at >= sa.bindparam("fresh"),
-)
 _PARTICIPANTS_ONLINE_BY_ROLE = (
     sa.select(Attendance.role, sa.func.count(sa.distinct(Attendance.participant_id)))
     .join(Connection, Connection.attendance_id == Attendance.id)
@@ -370,10 +375,7 @@ _STAFF_ONLINE = sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
 def presence_counts(session_id: int) -> dict:
     """presence() without the names, counted by the database: what a participant's `state`
     carries. A room of N phones reconnecting at once would otherwise load N rows N times."""
-    params = {
-        "session_id": session_id,
-        "fresh": utcnow() - timedelta(seconds=config.PRESENCE_TIMEOUT_S),
-    }
+    params = _online_now(session_id)
     by_role = dict(db.session.execute(_PARTICIPANTS_ONLINE_BY_ROLE, params).all())
     staff = db.session.scalar(_STAFF_ONLINE, params)
     return {"online": sum(by_role.values()), "by_role": by_role, "staff": staff or 0}
