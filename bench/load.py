@@ -141,7 +141,8 @@ class PhaseResult:
         }
 
 
-def _summary(seconds: list[float]) -> dict:
+def latency_ms(seconds: list[float]) -> dict:
+    """p50/p95/p99 and max of durations in seconds, as milliseconds (None for none)."""
     return {
         f"p{q}": round(1000 * v, 1) if (v := percentile(seconds, q)) is not None else None
         for q in (50, 95, 99)
@@ -447,8 +448,8 @@ class LoadGenerator:
                 result.delivered += min(others, received.get((sender, seq), 0))
         result.acked = len(ack_latency)
         result.ack_errors = sum(result.errors.values())
-        result.fanout_ms = _summary(latency)
-        result.ack_ms = _summary(ack_latency)
+        result.fanout_ms = latency_ms(latency)
+        result.ack_ms = latency_ms(ack_latency)
         result.deliveries_per_s = result.delivered / duration
         return result
 

@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from load import LoadGenerator, PhaseResult, Seat, join_seats  # noqa: E402
+from load import LoadGenerator, PhaseResult, Seat, join_seats, latency_ms  # noqa: E402
 
 PLAYBOOK = ROOT / "playbooks" / "cross-functional-intake.md"
 P99_BOUND_MS = 250.0
@@ -471,18 +471,9 @@ def reconnect_storm(generator: LoadGenerator, target: Target, scenario: Scenario
         "restart_s": round(ready - killed, 2),
         "missing_states": missing,
         "all_states_after_ready_s": round(after_ready[-1], 2) if after_ready else None,
-        "states_after_ready_ms": _summary_ms(after_ready),
+        "states_after_ready_ms": latency_ms(after_ready),
         "storm_cpu_s": round(target.server.cpu_seconds() - cpu_before, 2),
     } | ({"profile": profiler.finish()} if profiler else {})
-
-
-def _summary_ms(seconds: list[float]) -> dict:
-    def at(q: float) -> float | None:
-        if not seconds:
-            return None
-        return round(1000 * seconds[min(len(seconds) - 1, int(q / 100 * len(seconds)))])
-
-    return {"p50": at(50), "p95": at(95), "p99": at(99)}
 
 
 def capacity_search(generator: LoadGenerator, target: Target, args) -> dict:
