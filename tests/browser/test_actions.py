@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from playtest.actions.models import Action
 from tests.browser import LAPTOP, PHONE, describe_violations, join, post_card, wait_live
 from tests.browser.test_console import open_console
+from tests.browser.test_console_layout import inside_viewport
 from tests.server import seeded_app
 
 
@@ -139,6 +140,14 @@ def test_the_second_session_opens_with_since_last_time(live_session, new_page):
         expect(since).to_contain_text("From session 1")
         expect(since).to_contain_text("Nobody owns triage (3 votes)")
         expect(since).to_contain_text("Name a triage owner (Trying · Owner: Intake officer")
+    # "Since last time" sits beside the board: the clock, Next and the board keep the screen.
+    for part in (
+        console.get_by_role("timer"),
+        console.get_by_role("button", name="Next segment"),
+        console.locator(".pt-lane").first.get_by_role("heading"),
+        console.get_by_role("heading", name="Since last time"),
+    ):
+        assert inside_viewport(console, part), part
     console.screenshot(path="/tmp/shots-h16/console-carry-over-1366.png")
     ada.screenshot(path="/tmp/shots-h16/phone-carry-over-390.png")
     with seeded_app(live_session.database_url):
