@@ -403,7 +403,10 @@ class Profiler:
         args.profile.mkdir(parents=True, exist_ok=True)
         out = args.profile / f"{scenario.name}-{target.name}-{time.strftime('%H%M%S')}.txt"
         workers = target.server.master.children(recursive=True) or [target.server.master]
-        argv = ["py-spy", "record", "--format", "raw", "--rate", "250", "--nonblocking"]
+        # Beside this interpreter when the venv is not on PATH (it comes with the dev extra).
+        beside = Path(sys.executable).with_name("py-spy")
+        spy = str(beside) if beside.exists() else "py-spy"
+        argv = [spy, "record", "--format", "raw", "--rate", "250", "--nonblocking"]
         argv += ["--duration", str(int(seconds or args.duration + 2)), "-o", str(out)]
         argv += ["--pid", str(workers[0].pid)]
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -101,6 +101,16 @@ def count(url: str, code: str, repeat: int) -> None:
         payload = {"client_id": str(uuid.uuid4()), "lane": "Highlights", "text": f"card {i}"}
         ack = act("reflection:add", lambda p=payload: emit(ada, "reflection:add", p))
         cards.append(ack["reflection"]["id"])
+    for i in range(repeat):  # each connect after a change builds the room's shared part again
+        emit(
+            ada,
+            "reflection:add",
+            {"client_id": str(uuid.uuid4()), "lane": "Highlights", "text": f"change {i}"},
+        )
+        act(
+            "connect after a new card",
+            lambda: socket(tokens[0]).disconnect(namespace=NAMESPACE),
+        )
     for card_id in cards[: min(repeat, 3)]:  # the playbook's vote allowance
         act(
             "reflection:vote", lambda c=card_id: emit(bea, "reflection:vote", {"id": c, "on": True})
@@ -127,12 +137,12 @@ def count(url: str, code: str, repeat: int) -> None:
         )
     sa.event.remove(engine, "before_cursor_execute", on_statement)
     print(
-        f"{'action':24} {'statements':>10} {'SELECT':>7} {'INSERT':>7} {'UPDATE':>7} {'COMMIT':>7}"
+        f"{'action':26} {'statements':>10} {'SELECT':>7} {'INSERT':>7} {'UPDATE':>7} {'COMMIT':>7}"
     )
     for label, n in runs.items():
         per = lambda key, n=n: statements[key] / n  # noqa: E731
         print(
-            f"{label:24} {per(label):10.1f} {per((label, 'SELECT')):7.1f} "
+            f"{label:26} {per(label):10.1f} {per((label, 'SELECT')):7.1f} "
             f"{per((label, 'INSERT')):7.1f} {per((label, 'UPDATE')):7.1f} {commits[label] / n:7.1f}"
         )
     print(

@@ -15,12 +15,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from playtest import cli, errors, instance, resources, security
+from playtest import cli, errors, instance, resources, room_versions, security
 from playtest import sqlite as sqlite_files
 from playtest.auth.services import user_by_id
 from playtest.config import SOCKET_MAX_MESSAGE_BYTES, Config, limits
 from playtest.extensions import babel, csrf, db, limiter, login_manager, socketio
 from playtest.i18n import select_locale
+from playtest.realtime import JsonPacket
+from playtest.room_versions import RoomAwareRedisManager
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -55,13 +57,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        channel=instance.socketio_channel(app),
+        **_message_queue(app),
         # Staff consoles reconnect by themselves; keep pings frequent so presence is honest.
         ping_interval=10,
         ping_timeout=20,
         max_http_buffer_size=SOCKET_MAX_MESSAGE_BYTES,
         json=None,
+        serializer=JsonPacket,
     )
 
     errors.register_error_handlers(app)
@@ -70,6 +72,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     cli.register(app)
     return app
+
+
+def _message_queue(app: Flask) -> dict:
+    """With Redis, Flask-SocketIO's Redis manager that also files every room announcement as
+    a change to what cached room snapshots show (playtest/room_versions.py)."""
+    url = app.config["REDIS_URL"]
+    if not url:
+        return {}
+    manager = RoomAwareRedisManager(
+        url, channel=instance.socketio_channel(app), room_versions=room_versions.versions(app)
+    )
+    return {"client_manager": manager, "message_queue": url}
 
 
 def _attach_migrations(app: Flask) -> None:
@@ -138,6 +152,7 @@ def _attach_database_listeners(app: Flask) -> None:
             if not event.contains(engine, name, listener):
                 event.listen(engine, name, listener)
     watch_summary_rows(db.session)
+    room_versions.watch_room_rows(db.session)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

@@ -44,6 +44,55 @@ def paired_documents() -> dict[int, dict]:
     return _per_app("paired_documents")
 
 
+class RoomSnapshots:
+    """The shared part of each room's `state`, by (session id, language): the newest few.
+
+    What is stored is handed out as is, to every socket of the room, so nobody changes it;
+    whether an entry is still true is the caller's question (playtest/room_versions.py).
+    `lock(key)` lets one socket build a missing entry while the others of a reconnecting room
+    wait for it instead of building it too.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[int, str], dict] = OrderedDict()
+        self.locks: dict[tuple[int, str], threading.Lock] = {}
+        self.guard = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> dict | None:
+        with self.guard:
+            return self.entries.get(key)
+
+    def put(self, key: tuple[int, str], entry: dict) -> None:
+        with self.guard:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                old, _entry = self.entries.popitem(last=False)
+                self.locks.pop(old, None)
+
+    def lock(self, key: tuple[int, str]) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault(key, threading.Lock())
+
+
+# Room snapshots a process keeps: two languages for each of more live sessions than one
+# process serves at once (bench/run.py's department load is 50). An entry is the room's board,
+# cases and agenda: tens of KB.
+ROOM_SNAPSHOT_ENTRIES = 256
+
+
+def room_snapshots() -> RoomSnapshots:
+    """(session id, language) -> the shared part of its participants' and projectors' `state`."""
+    extensions = current_app.extensions
+    found = extensions.get("playtest.room_snapshots")
+    if found is None:
+        found = extensions.setdefault(
+            "playtest.room_snapshots", RoomSnapshots(ROOM_SNAPSHOT_ENTRIES)
+        )
+    return found
+
+
 def _copy(value: object) -> object:
     """A copy of JSON-shaped data (dicts, lists, scalars): callers may add keys to theirs."""
     if isinstance(value, dict):

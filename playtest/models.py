@@ -489,15 +489,27 @@ class Connection(db.Model):
     """An open socket, for presence; rows of a dead process go stale after a heartbeat."""
 
     __tablename__ = "connections"
-    sid: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
-    session_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    # Presence counts a session's online sockets by role from this index alone (no table
+    # rows, no join): a room reconnecting at once counts N times (facilitation/services.py).
+    __table_args__ = (
+        sa.Index(
+            "ix_connections_presence",
+            "session_id",
+            "role",
+            "kind",
+            "attendance_id",
+            "user_id",
+            "seen_at",
+        ),
     )
+    sid: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
     attendance_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("attendances.id", ondelete="CASCADE")
     )
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # an enums.ViewerKind
+    # The attendance's role, kept with it (facilitation/services.set_role); staff have none.
     role: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     worker_id: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -18,6 +18,7 @@ from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import leave_room
+from socketio import packet as socketio_packet
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from playtest import access, config
@@ -84,6 +85,45 @@ def staff_room(session_id: int) -> str:
 def attendance_room(attendance_id: int) -> str:
     """One participant's screens (tabs, phone and laptop) in one session."""
     return f"attendance:{attendance_id}"
+
+
+class JsonPacket(socketio_packet.Packet):
+    """Socket.IO's packet, told it carries no binary attachment by encoding its JSON once.
+
+    The stock packet first walks the whole payload in Python looking for bytes (a reduce over
+    a new list for every dict and list in it), then encodes it: for a room's `state` that walk
+    cost more than the encoding. Here the JSON is encoded at once, in C; a payload holding
+    bytes fails to encode, and then takes the stock path, attachments and all.
+    """
+
+    def __init__(
+        self,
+        packet_type: int = socketio_packet.EVENT,
+        data: object = None,
+        namespace: str | None = None,
+        id: int | None = None,  # noqa: A002 (python-socketio's name)
+        binary: bool | None = None,
+        encoded_packet: object = None,
+    ) -> None:
+        self._json: str | None = None
+        if binary is None and encoded_packet is None and data is not None:
+            try:
+                self._json = self.json.dumps(data, separators=(",", ":"))
+                binary = False
+            except TypeError:
+                pass  # bytes in it: the stock check finds them
+        super().__init__(packet_type, data, namespace, id, binary, encoded_packet)
+
+    def encode(self) -> object:
+        if self._json is None:
+            return super().encode()
+        # The stock format without attachments: type, "namespace," unless "/", id, JSON.
+        encoded = str(self.packet_type)
+        if self.namespace is not None and self.namespace != "/":
+            encoded += self.namespace + ","
+        if self.id is not None:
+            encoded += str(self.id)
+        return encoded + self._json
 
 
 # sid -> Viewer for sockets connected to this process (set at connect, dropped at disconnect).
@@ -243,7 +283,8 @@ _heap_frozen = False
 
 
 def freeze_startup_heap() -> None:
-    """Once per process, at its first socket: take what is loaded by then out of the GC's way.
+    """Once per process, before its first socket (wsgi.py; else at the first connect): take
+    what is loaded by then out of the garbage collector's way.
 
     A worker holds a million or so long-lived objects from its imports (Flask, SQLAlchemy,
     SciPy, Babel...) that every full garbage collection walks again: a 150 ms pause of the

@@ -5,5 +5,9 @@ migrations before the workers start.
 """
 
 from playtest import create_app
+from playtest.realtime import freeze_startup_heap
 
 app = create_app({"MIGRATION_COMMANDS": False})
+# Each worker imports this module before it accepts a connection: the start-up heap is
+# frozen now, not in the middle of the first burst of connects (a restart's reconnect storm).
+freeze_startup_heap()

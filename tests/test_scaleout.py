@@ -85,7 +85,7 @@ class FrontDoor:
 class Member:
     """A python-socketio client on /live (websocket only) that records what it receives."""
 
-    EVENTS = ("state", "timer", "presence", "reflection:added")
+    EVENTS = ("state", "timer", "presence", "reflection:added", "reflection:updated")
 
     def __init__(self, url: str, auth: dict) -> None:
         self.got: dict[str, list[dict]] = {name: [] for name in self.EVENTS}
@@ -239,3 +239,73 @@ def test_two_processes_share_cards_timer_and_presence_and_survive_a_kill(
             member.close()
         door_one.close()
         door_two.close()
+
+
+def test_a_room_snapshot_kept_by_one_process_shows_what_the_other_changed(
+    fresh_database_url, server_factory
+):
+    """Each process keeps its rooms' shared `state` between connects; a card posted, hidden or
+    a clock started through the other process must show to the next phone connecting here."""
+    with seeded_app(fresh_database_url) as app:
+        make = Factory(app)
+        staff_token = make.token(make.facilitator())
+        session = make.session()
+        session_id, code = session.id, session.join_code
+    channel = {"PLAYTEST_SOCKETIO_CHANNEL": f"playtest-test-{uuid.uuid4().hex}"}
+    one = server_factory(redis_url=REDIS_URL, extra_env=channel)
+    two = server_factory(redis_url=REDIS_URL, extra_env=channel)
+
+    def join(name: str) -> str:
+        answer = requests.post(
+            one.url + "/api/v1/join",
+            json={"code": code, "display_name": name, "role": "Intake officer"},
+            timeout=5,
+        )
+        assert answer.status_code == 201, answer.text
+        return answer.json()["participant_token"]
+
+    ada_token, bo_token = join("Ada"), join("Bo")
+    members: list[Member] = []
+
+    def connect(server, auth: dict) -> Member:
+        members.append(Member(server.url, auth))
+        return members[-1]
+
+    def next_phone_on_two() -> dict:
+        phone = connect(two, {"token": bo_token})
+        state = phone.got["state"][-1]
+        phone.close()
+        members.remove(phone)
+        return state
+
+    try:
+        staff = connect(one, {"token": staff_token, "session_id": session_id})
+        ada = connect(one, {"token": ada_token})
+        bo = connect(two, {"token": bo_token})  # process two builds and keeps the room's part
+        assert next_phone_on_two()["reflections"] == []
+
+        card = ada.post("posted through process one")["reflection"]
+        bo.wait_for(lambda: "posted through process one" in bo.card_texts())
+        assert [c["text"] for c in next_phone_on_two()["reflections"]] == [
+            "posted through process one"
+        ]
+
+        hidden = staff.call("reflection:hide", {"id": card["id"], "hidden": True})
+        assert hidden["ok"], hidden
+        staff_sees = requests.get(
+            one.url + f"/api/v1/sessions/{session_id}/state",
+            headers={"Authorization": f"Bearer {staff_token}"},
+            timeout=5,
+        ).json()
+        assert staff_sees["reflections"][0]["hidden"] is True
+        # Process two heard of it when its phones did: the next phone there no longer sees it.
+        bo.wait_for(lambda: bo.got["reflection:updated"])
+        assert next_phone_on_two()["reflections"] == []
+
+        started = staff.call("timer:control", {"action": "start"})
+        assert started["ok"], started
+        bo.wait_for(lambda: bo.got["timer"] and bo.got["timer"][-1]["status"] == "running")
+        assert next_phone_on_two()["session"]["status"] == "running"
+    finally:
+        for member in members:
+            member.close()

@@ -6,6 +6,8 @@ never puts an anonymous card's author in a payload unless the recipient is that 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
@@ -93,10 +95,11 @@ def lane_visible(session: Session, lane: str) -> bool:
     return session.board_mode == BoardMode.OPEN or lane in (session.revealed_lanes or [])
 
 
-def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
-    """The cards this viewer may see, oldest first, in the `state` shape."""
-    # Each card with its author's attendance in one statement: only the authors are read, not
-    # every attendance of the session (a room reconnecting at once asks this N times).
+def _cards_with_authors(session: Session) -> list:
+    """The session's cards, oldest first, each with its author's attendance (id, name, role).
+
+    One statement: only the authors are read, not every attendance of the session.
+    """
     rows = db.session.execute(
         sa.select(Reflection, Attendance.id, Attendance.display_name, Attendance.role)
         .outerjoin(
@@ -110,16 +113,61 @@ def visible_cards(session: Session, viewer: Viewer) -> list[dict]:
         .order_by(Reflection.id)
         .options(so.joinedload(Reflection.group))
     ).all()
+    return [
+        (card, (attendance_id, name, role) if attendance_id is not None else None)
+        for card, attendance_id, name, role in rows
+    ]
+
+
+def _with_lane_index(payload: dict, lane_keys: list[str]) -> dict:
+    lane = payload["lane"]
+    payload["lane_index"] = lane_keys.index(lane) if lane in lane_keys else None
+    return payload
+
+
+def staff_cards(session: Session, lane_keys: list[str]) -> list[dict]:
+    """Every card, hidden ones included, as facilitators and observers see them, oldest first,
+    in the `state` shape (participants and projectors see room_cards, through cards_for)."""
+    return [
+        _with_lane_index(card_payload(card, author), lane_keys)
+        for card, author in _cards_with_authors(session)
+    ]
+
+
+@dataclass(frozen=True)
+class RoomCard:
+    """A card as the room's participants and projectors see it: the shape for its author
+    and for everyone else (None where they may not see it)."""
+
+    participant_id: int | None
+    to_others: dict | None
+    to_author: dict | None
+
+
+def room_cards(session: Session, lane_keys: list[str]) -> list[RoomCard]:
+    """Every card with what a non-staff viewer may see of it, built once for the room."""
     out = []
-    for card, attendance_id, display_name, role in rows:
-        mine = viewer.is_participant and card.participant_id == viewer.participant_id
-        if not viewer.is_staff:
-            if card.hidden:
-                continue
-            if not mine and not lane_visible(session, card.lane):
-                continue
-        author = (attendance_id, display_name, role) if attendance_id is not None else None
-        out.append(card_payload(card, author, to_author=mine))
+    for card, author in _cards_with_authors(session):
+        if card.hidden:  # hidden cards are for staff only, their authors included
+            continue
+        others = None
+        if lane_visible(session, card.lane):
+            others = _with_lane_index(card_payload(card, author), lane_keys)
+        own = None
+        if card.participant_id is not None:
+            own = _with_lane_index(card_payload(card, author, to_author=True), lane_keys)
+        out.append(RoomCard(card.participant_id, others, own))
+    return out
+
+
+def cards_for(room: list[RoomCard], viewer: Viewer) -> list[dict]:
+    """What one participant or projector sees of the room's cards: visible_cards, for them."""
+    me = viewer.participant_id if viewer.is_participant else None
+    out = []
+    for card in room:
+        shown = card.to_author if me is not None and card.participant_id == me else card.to_others
+        if shown is not None:
+            out.append(shown)
     return out
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from playtest import room_versions
 from playtest.board.cards import author_view, board_lane, card_deliveries, card_payload, clean_text
 from playtest.enums import Anonymity, ViewerKind
 from playtest.errors import ActionError, ErrorCode
@@ -139,6 +140,7 @@ def post_reflection(viewer: Viewer, payload: dict) -> Posted:
         card_payload(card, author, to_author=True),
         card_deliveries(row, card, "reflection:added", author),
     )
+    room_versions.changed(viewer.session_id)  # the ORM's flush listeners do not see a Core INSERT
     db.session.commit()
     return posted
 

@@ -6,6 +6,8 @@ are *replayed* from it after every change, so the summary can always recompute t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -304,8 +306,18 @@ def _handed_from(case: Case, corrected: set[int]) -> dict | None:
     return {"role": handoffs[-1].from_role, "reason": handoffs[-1].note or ""}
 
 
-def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
-    """This session's cases plus the round's cases still open (work carries across sessions)."""
+@dataclass(frozen=True)
+class RoomCase:
+    """A case as everyone looking at the session sees it; its opener also gets its client_id."""
+
+    opened_by: int | None
+    payload: dict
+    client_id: str | None
+
+
+def room_cases(session: Session) -> list[RoomCase]:
+    """This session's cases plus the round's cases still open (work carries across sessions),
+    built once for the room."""
     cases = db.session.scalars(
         sa.select(Case)
         .where(
@@ -319,7 +331,18 @@ def visible_cases(session: Session, viewer: Viewer) -> list[dict]:
         .order_by(Case.id)
         .options(sa.orm.selectinload(Case.events))
     ).all()
-    return [case_payload(c, viewer) for c in cases]
+    return [RoomCase(c.participant_id, case_payload(c), c.client_id) for c in cases]
+
+
+def cases_for(room: list[RoomCase], viewer: Viewer) -> list[dict]:
+    """The room's cases as this viewer gets them in `state`."""
+    me = viewer.participant_id
+    return [
+        {**case.payload, "client_id": case.client_id}
+        if me is not None and case.opened_by == me
+        else case.payload
+        for case in room
+    ]
 
 
 # --- ratings ---------------------------------------------------------------------------------
@@ -414,12 +437,12 @@ def submit_ratings(viewer: Viewer, payload: dict) -> dict:
 
 def my_ratings(session: Session, participant_id: int) -> dict:
     out: dict[str, dict[str, int]] = {phase: {} for phase in PHASES}
-    for row in db.session.scalars(
-        sa.select(Rating).where(
+    for phase, question_index, value in db.session.execute(
+        sa.select(Rating.phase, Rating.question_index, Rating.value).where(
             Rating.participant_id == participant_id, Rating.session_id == session.id
         )
     ):
-        out[row.phase][str(row.question_index)] = row.value
+        out[phase][str(question_index)] = value
     return out
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from playtest.enums import ViewerKind
 from playtest.errors import ActionError, ErrorCode
 from playtest.extensions import db
+from playtest.facilitation.services import set_role
 from playtest.guards import audit, require, require_open
 from playtest.models import Attendance, Session
 from playtest.playbooks.documents import canonical_role, session_document
@@ -49,7 +50,7 @@ def change_role(viewer: Viewer, payload: dict) -> Attendance:
         raise ActionError(ErrorCode.INVALID, _("Choose one of the roles listed."))
     if viewer.is_facilitator:
         audit(viewer, "me:role", f"participant:{attendance.participant_id}", {"role": role})
-    attendance.role = role
+    set_role(attendance, role)
     db.session.commit()
     refresh_role(attendance.id, role)
     return attendance

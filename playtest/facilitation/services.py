@@ -9,7 +9,6 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from playtest import access, config
@@ -230,10 +229,20 @@ def join(
         token = previous_token  # rejoining this session: keep the token other tabs hold
     attendance.token_hash = hash_token(token)
     attendance.display_name = name
-    attendance.role = role
+    set_role(attendance, role)
     attendance.language = language if language in config.LANGUAGES else None
     db.session.commit()
     return token, attendance
+
+
+def set_role(attendance: Attendance, role: str) -> None:
+    """The participant's role in this session, and on their open sockets (presence counts
+    roles from the connections alone); the caller commits."""
+    attendance.role = role
+    if attendance.id is not None:
+        db.session.execute(
+            sa.update(Connection).where(Connection.attendance_id == attendance.id).values(role=role)
+        )
 
 
 def attendance_for_token(token: str | None) -> Attendance | None:
@@ -265,26 +274,34 @@ def projector_viewer(session_id: int, view_token: str) -> Viewer | None:
 
 
 def session_for_live(session_id: int) -> Session | None:
-    """The session with its round and playtest (the `state` snapshot shows both), in one query."""
-    return db.session.get(
-        Session, session_id, options=[so.joinedload(Session.round).joinedload(Round.playtest)]
-    )
+    """The session a socket connects to. Its round and playtest are loaded only if the room's
+    shared snapshot has to be built (facilitation/snapshot.room_part), not per connect."""
+    return db.session.get(Session, session_id)
+
+
+# Built once: every connect runs it (a room of phones reconnecting at once, N times).
+_INSERT_CONNECTION = sa.insert(Connection)
 
 
 def connected(sid: str, viewer: Viewer, worker_id: str) -> None:
-    """Record a socket as online; the caller commits (after counting presence with it)."""
-    # A plain INSERT, not a merge: a Socket.IO sid is random and never reused.
-    db.session.add(
-        Connection(
-            sid=sid,
-            session_id=viewer.session_id,
-            attendance_id=viewer.attendance_id,
-            user_id=viewer.user_id,
-            kind=viewer.kind,
-            role=viewer.role,
-            worker_id=worker_id,
-            seen_at=utcnow(),
-        )
+    """Record a socket as online; the caller commits (after counting presence with it).
+
+    A Core INSERT on the session's connection, past the ORM (its add and flush, or its bulk
+    insert): a Socket.IO sid is random and never reused, and nothing reads the row back in
+    this transaction but presence's counts, which are Core too.
+    """
+    db.session.connection().execute(
+        _INSERT_CONNECTION,
+        {
+            "sid": sid,
+            "session_id": viewer.session_id,
+            "attendance_id": viewer.attendance_id,
+            "user_id": viewer.user_id,
+            "kind": viewer.kind,
+            "role": viewer.role,
+            "worker_id": worker_id,
+            "seen_at": utcnow(),
+        },
     )
 
 
@@ -349,6 +366,7 @@ def presence(session_id: int) -> dict:
     by_role: dict[str, int] = {}
     for _participant_id, _name, role in people:
         by_role[role] = by_role.get(role, 0) + 1
+    by_role = dict(sorted(by_role.items()))  # in presence_counts' order
     return {
         "online": len(people),
         "by_role": by_role,
@@ -360,22 +378,35 @@ def presence(session_id: int) -> dict:
     }
 
 
-_PARTICIPANTS_ONLINE_BY_ROLE = (
-    sa.select(Attendance.role, sa.func.count(sa.distinct(Attendance.participant_id)))
-    .join(Connection, Connection.attendance_id == Attendance.id)
+# One statement over the presence index alone (models.Connection): participants counted once
+# per attendance (two tabs are one person), staff once per account (their sockets have no role).
+_ONLINE_BY_ROLE = (
+    sa.select(
+        Connection.role,
+        sa.func.count(
+            sa.distinct(
+                sa.case((Connection.kind == ViewerKind.PARTICIPANT, Connection.attendance_id))
+            )
+        ),
+        sa.func.count(sa.distinct(sa.case((Connection.kind.in_(STAFF_KINDS), Connection.user_id)))),
+    )
     .where(_ONLINE)
-    .group_by(Attendance.role)
-    .order_by(sa.func.min(Attendance.display_name))
-)
-_STAFF_ONLINE = sa.select(sa.func.count(sa.distinct(Connection.user_id))).where(
-    _ONLINE, Connection.kind.in_(STAFF_KINDS)
+    .group_by(Connection.role)
+    .order_by(Connection.role)
 )
 
 
 def presence_counts(session_id: int) -> dict:
     """presence() without the names, counted by the database: what a participant's `state`
     carries. A room of N phones reconnecting at once would otherwise load N rows N times."""
-    params = _online_now(session_id)
-    by_role = dict(db.session.execute(_PARTICIPANTS_ONLINE_BY_ROLE, params).all())
-    staff = db.session.scalar(_STAFF_ONLINE, params)
-    return {"online": sum(by_role.values()), "by_role": by_role, "staff": staff or 0}
+    by_role: dict[str, int] = {}
+    staff = 0
+    # On the connection, past the ORM's execution (nothing to flush, no entities to load).
+    for role, participants, accounts in db.session.connection().execute(
+        _ONLINE_BY_ROLE, _online_now(session_id)
+    ):
+        if role is None:
+            staff += accounts
+        elif participants:
+            by_role[role] = participants
+    return {"online": sum(by_role.values()), "by_role": by_role, "staff": staff}

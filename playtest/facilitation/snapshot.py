@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from playtest import config
+from playtest import config, room_versions
 from playtest.actions import services as actions
 from playtest.actions.carryover import carry_over
 from playtest.board import cards
 from playtest.board.votes import my_votes
+from playtest.caches import room_snapshots
 from playtest.cases import services as cases
+from playtest.enums import ViewerKind
 from playtest.extensions import db
 from playtest.facilitation import agenda_edits, ready
 from playtest.facilitation import clock as clockmath
@@ -144,28 +146,31 @@ def state(
 ) -> dict:
     """Everything a client needs to draw the session, in the viewer's language.
 
-    `presence=False` leaves presence out, for a connecting socket that counts it only once
-    its own connection is recorded (see facilitation/events.py).
+    Participants and projectors share most of it (room_part, built once per room until the
+    room changes); staff get theirs built for them. `presence=False` leaves presence out, for
+    a connecting socket that counts it only once its own connection is recorded (see
+    facilitation/events.py).
     """
     language = viewer_language(attendance)
-    document = localized_document(session, language)
-    reflections = cards.visible_cards(session, viewer)
-    keys = document["lane_keys"]
-    for card in reflections:
-        card["lane_index"] = keys.index(card["lane"]) if card["lane"] in keys else None
+    if viewer.is_staff:
+        part = _part(session, viewer, language)
+        reflections = part["reflections"]
+    else:
+        part = room_part(session, language)
+        reflections = cards.cards_for(part["cards"], viewer)
     with force_locale(language):
         payload = {
-            "session": session_payload(session, document, language),
-            "agenda": agenda_payload(session, viewer, document),
+            "session": part["session"],
+            "agenda": part["agenda"],
             "timer": facilitation.timer(session),
-            "lanes": document["lanes"],
-            "lane_keys": keys,
-            "board_mode": session.board_mode,
+            "lanes": part["lanes"],
+            "lane_keys": part["lane_keys"],
+            "board_mode": part["board_mode"],
             "reflections": reflections,
-            "me": me_payload(session, viewer, attendance, document),
-            "cases": cases.visible_cases(session, viewer),
-            "actions": actions.actions_payload(session.round.playtest_id),
-            "carry_over": carry_over(session),
+            "me": me_payload(session, viewer, attendance, part["document"]),
+            "cases": cases.cases_for(part["cases"], viewer),
+            "actions": part["actions"],
+            "carry_over": part["carry_over"],
             "ready": ready.mine(session, viewer.participant_id),
         }
     if viewer.is_staff:
@@ -176,3 +181,54 @@ def state(
     if presence:
         payload["presence"] = presence_for(viewer, session.id)
     return payload
+
+
+def room_part(session: Session, language: str) -> dict:
+    """The part of `state` every participant and projector of the room shares, in `language`.
+
+    Built once and handed to every socket of the room until something it shows changes
+    (room_versions.py): a room of phones reconnecting at once costs one build, not one each.
+    While one socket builds it, the others wait for it rather than build it too. Nobody
+    changes what it holds: each socket's `state` is a new dict around it.
+    """
+    versions = room_versions.versions()
+    playtest_id = versions.session_playtests.get(session.id)
+    if playtest_id is None:
+        playtest_id = versions.learn(session)
+    store = room_snapshots()
+    key = (session.id, language)
+    with store.lock(key):
+        entry = store.get(key)
+        if entry is None or not versions.fresh(playtest_id, entry["built_from"]):
+            built_from = room_versions.began_at()
+            anyone = Viewer(kind=ViewerKind.PROJECTOR, session_id=session.id)
+            entry = _part(session, anyone, language) | {"built_from": built_from}
+            # Kept only if nothing changed while it was built, and it shows no write of this
+            # transaction's own (which may yet roll back).
+            if versions.fresh(playtest_id, built_from) and room_versions.wrote_nothing():
+                store.put(key, entry)
+    return entry
+
+
+def _part(session: Session, viewer: Viewer, language: str) -> dict:
+    """What `state` shows alike to everyone of the viewer's kind: staff get their agenda
+    (notes, actual minutes) and every card; anyone else the room's cards (room_cards)."""
+    document = localized_document(session, language)
+    keys = document["lane_keys"]
+    with force_locale(language):
+        part = {
+            "document": document,
+            "session": session_payload(session, document, language),
+            "agenda": agenda_payload(session, viewer, document),
+            "lanes": document["lanes"],
+            "lane_keys": keys,
+            "board_mode": session.board_mode,
+            "cases": cases.room_cases(session),
+            "actions": actions.actions_payload(session.round.playtest_id),
+            "carry_over": carry_over(session),
+        }
+    if viewer.is_staff:
+        part["reflections"] = cards.staff_cards(session, keys)
+    else:
+        part["cards"] = cards.room_cards(session, keys)
+    return part
