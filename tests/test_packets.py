@@ -23,7 +23,7 @@ def test_a_packet_encodes_as_the_stock_packet_does(data, namespace):
         theirs = stock.Packet(kind, data=data, namespace=namespace, id=packet_id)
         assert ours.encode() == theirs.encode()
         decoded = stock.Packet(encoded_packet=ours.encode())
-        assert decoded.data == data and decoded.namespace == (namespace or "/")
+        assert decoded.data == data and (decoded.namespace or "/") == (namespace or "/")
 
 
 def test_a_payload_with_bytes_still_travels_as_a_binary_event():
