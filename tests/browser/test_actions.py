@@ -63,8 +63,9 @@ def test_a_participant_proposes_an_action_about_a_card(live_session, new_page):
     expect(actions_list(ada)).to_contain_text("Name a triage owner each morning")
 
 
-def test_screenshots_of_the_actions(live_session, new_page):
-    """Not an assertion of looks: pictures for a person to check (/tmp/shots-h16)."""
+def test_screenshots_of_the_actions(live_session, new_page, tmp_path):
+    """Not an assertion of looks: pictures for a person to check (in pytest's tmp_path, which
+    it keeps for the last few runs)."""
     console = open_console(new_page, live_session)
     console.get_by_label("Action", exact=True).fill("Weekly huddle between intake and benefits")
     console.get_by_label("Owner", exact=True).fill("Benefits officer")
@@ -77,10 +78,10 @@ def test_screenshots_of_the_actions(live_session, new_page):
     wait_live(projector)
     expect(actions_list(projector).locator("li")).to_have_count(1)
     console.set_viewport_size(LAPTOP | {"height": 768})
-    console.locator("#pt-actions").screenshot(path="/tmp/shots-h16/console-actions-1366.png")
+    console.locator("#pt-actions").screenshot(path=f"{tmp_path}/console-actions-1366.png")
     ada.locator("#pt-actions").scroll_into_view_if_needed()
-    ada.screenshot(path="/tmp/shots-h16/phone-actions-390.png")
-    projector.screenshot(path="/tmp/shots-h16/projector-1920.png", full_page=True)
+    ada.screenshot(path=f"{tmp_path}/phone-actions-390.png")
+    projector.screenshot(path=f"{tmp_path}/projector-1920.png", full_page=True)
 
 
 def _second_session(live_session) -> tuple[int, str]:
@@ -125,7 +126,7 @@ def _second_session(live_session) -> tuple[int, str]:
         return second.id, second.join_code
 
 
-def test_the_second_session_opens_with_since_last_time(live_session, new_page):
+def test_the_second_session_opens_with_since_last_time(live_session, new_page, tmp_path):
     session_id, code = _second_session(live_session)
     console = new_page(LAPTOP | {"height": 768})
     from tests.browser import sign_in
@@ -148,8 +149,8 @@ def test_the_second_session_opens_with_since_last_time(live_session, new_page):
         console.get_by_role("heading", name="Since last time"),
     ):
         assert inside_viewport(console, part), part
-    console.screenshot(path="/tmp/shots-h16/console-carry-over-1366.png")
-    ada.screenshot(path="/tmp/shots-h16/phone-carry-over-390.png")
+    console.screenshot(path=f"{tmp_path}/console-carry-over-1366.png")
+    ada.screenshot(path=f"{tmp_path}/phone-carry-over-390.png")
     with seeded_app(live_session.database_url):
         from playtest.extensions import db
         from playtest.models import Session
@@ -161,14 +162,14 @@ def test_the_second_session_opens_with_since_last_time(live_session, new_page):
     expect(projector.get_by_role("region", name="Since last time")).to_contain_text(
         "Nobody owns triage"
     )
-    projector.screenshot(path="/tmp/shots-h16/projector-carry-over-1920.png")
+    projector.screenshot(path=f"{tmp_path}/projector-carry-over-1920.png")
     console.get_by_role("button", name="Start").click()
     console.get_by_role("button", name="Next segment").click()
     expect(ada.get_by_role("region", name="Since last time")).to_be_hidden()
     expect(console.get_by_role("region", name="Since last time")).to_be_hidden()
 
 
-def test_you_said_we_did_opens_without_an_account(live_session, new_page, browser, axe):
+def test_you_said_we_did_opens_without_an_account(live_session, new_page, browser, axe, tmp_path):
     console = open_console(new_page, live_session)
     console.get_by_label("Action", exact=True).fill("Name a triage owner each morning")
     console.get_by_label("Owner", exact=True).fill("Intake officer")
@@ -188,6 +189,6 @@ def test_you_said_we_did_opens_without_an_account(live_session, new_page, browse
         reader.goto(url)
         expect(reader.get_by_role("heading", name="You said, we did")).to_be_visible()
         expect(reader.get_by_role("table")).to_contain_text("Name a triage owner each morning")
-        reader.screenshot(path=f"/tmp/shots-h16/you-said-we-did-{name}.png", full_page=True)
+        reader.screenshot(path=f"{tmp_path}/you-said-we-did-{name}.png", full_page=True)
     violations = axe(reader)
     assert violations == [], describe_violations(violations)
