@@ -66,7 +66,7 @@ def _add_actions(database_url: str, playtest_id: int) -> None:
         db.session.commit()
 
 
-def test_the_summary_draws_the_actions_timeline(demo_server, new_page, axe):  # noqa: F811
+def test_the_summary_draws_the_actions_timeline(demo_server, new_page, axe, tmp_path):  # noqa: F811
     server, info = demo_server
     from playtest.demo import EMAIL, PASSWORD
 
@@ -83,7 +83,7 @@ def test_the_summary_draws_the_actions_timeline(demo_server, new_page, axe):  # 
         expect(figure.locator("svg[role=img]")).to_be_visible()
         expect(figure.locator("rect.pt-chart__span")).to_have_count(2)
         expect(figure.get_by_role("table")).to_contain_text("Intake checks eligibility")
-        page.locator("#actions").screenshot(path=f"/tmp/shots-h16/summary-actions-{name}.png")
+        page.locator("#actions").screenshot(path=f"{tmp_path}/summary-actions-{name}.png")
     violations = axe(page)
     assert violations == [], describe_violations(violations)
     page.goto(f"{server.url}/playtests/{info.playtest_id}/report")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.browser import PHONE, join
 
 
-def test_the_role_queue_shows_the_sending_role_and_the_reason(live_session, new_page):
+def test_the_role_queue_shows_the_sending_role_and_the_reason(live_session, new_page, tmp_path):
     ada = new_page(PHONE)
     join(ada, live_session.url, live_session.join_code, "Ada", "Intake officer")
     bea = new_page(PHONE)
@@ -25,11 +25,11 @@ def test_the_role_queue_shows_the_sending_role_and_the_reason(live_session, new_
     queued = bea.locator("#pt-role-queue li").filter(has_text="C-88")
     expect(queued).to_contain_text("Passed on by Intake officer")
     expect(queued).to_contain_text("Reason: Needs a policy ruling")
-    bea.screenshot(path="/tmp/shots-h16/phone-role-queue-390.png", full_page=True)
+    bea.screenshot(path=f"{tmp_path}/phone-role-queue-390.png", full_page=True)
 
 
 def test_a_participant_renames_then_deletes_their_case_and_the_console_follows(
-    live_session, new_page
+    live_session, new_page, tmp_path
 ):
     from tests.browser.test_console import open_console
 
@@ -51,7 +51,7 @@ def test_a_participant_renames_then_deletes_their_case_and_the_console_follows(
     row.get_by_text("Rename or delete").click()
     row.get_by_role("button", name="Delete case").click()
     expect(row).to_contain_text("Delete case C-105 and everything logged on it?")
-    console.screenshot(path="/tmp/shots-h16/console-case-delete-1366.png", full_page=True)
+    console.screenshot(path=f"{tmp_path}/console-case-delete-1366.png", full_page=True)
     row.get_by_role("button", name="Yes, delete it").click()
     expect(console.locator("#pt-cases-body tr")).to_have_count(0)
     expect(ada.locator("#pt-my-cases li")).to_have_count(0)

@@ -65,7 +65,9 @@ def fill_the_board(live_session) -> None:
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
-def test_the_board_takes_the_projector_and_nothing_is_cut_off(live_session, new_page, size):
+def test_the_board_takes_the_projector_and_nothing_is_cut_off(
+    live_session, new_page, size, tmp_path
+):
     fill_the_board(live_session)
     page = new_page({"width": size[0], "height": size[1]})
     page.goto(live_session.projector_url)
@@ -82,7 +84,7 @@ def test_the_board_takes_the_projector_and_nothing_is_cut_off(live_session, new_
     board = page.locator("#pt-board")
     assert board.evaluate("b => b.scrollHeight > b.clientHeight")  # more than one screen
     expect(board).to_have_attribute("data-pages", "1", timeout=20_000)  # it turned a page
-    page.screenshot(path=f"/tmp/shots-h15/projector-board-{size[0]}.png")
+    page.screenshot(path=f"{tmp_path}/projector-board-{size[0]}.png")
 
 
 def test_after_finish_the_projector_says_session_finished(live_session, new_page):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.browser import LAPTOP, PHONE, describe_violations, sign_in
 
 
-def test_a_round_is_removed_after_its_confirmation_page(live_session, new_page, axe):
+def test_a_round_is_removed_after_its_confirmation_page(live_session, new_page, axe, tmp_path):
     sizes = (
         ("phone-390", PHONE),
         ("laptop-1366", LAPTOP | {"height": 768}),
@@ -24,7 +24,7 @@ def test_a_round_is_removed_after_its_confirmation_page(live_session, new_page, 
     expect(page.get_by_text("Left out of the summary", exact=True)).to_be_visible()
     for name, size in sizes:
         page.set_viewport_size(size)
-        page.screenshot(path=f"/tmp/shots-h16/playtest-page-{name}.png", full_page=True)
+        page.screenshot(path=f"{tmp_path}/playtest-page-{name}.png", full_page=True)
     page.get_by_role("link", name="Remove this round").click()
     expect(page.get_by_role("heading", name="Remove the round “Baseline”?")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="1 session")).to_be_visible()
@@ -32,7 +32,7 @@ def test_a_round_is_removed_after_its_confirmation_page(live_session, new_page, 
     assert violations == [], describe_violations(violations)
     for name, size in sizes:
         page.set_viewport_size(size)
-        page.screenshot(path=f"/tmp/shots-h16/remove-round-{name}.png", full_page=True)
+        page.screenshot(path=f"{tmp_path}/remove-round-{name}.png", full_page=True)
     page.get_by_role("button", name="Yes, remove it").click()
     expect(page.get_by_text("Removed the round “Baseline”.")).to_be_visible()
     assert page.url.split("#")[0] == playtest_url
