@@ -13,15 +13,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import current_app
 
 Result = TypeVar("Result")
 
 
-def _per_app(name: str) -> dict:
-    return current_app.extensions.setdefault(f"playtest.{name}", {})
+def _per_app(name: str, new: Callable[[], object] = dict) -> Any:
+    """The current app's cache called `name`, made by `new` the first time it is asked for."""
+    key = f"playtest.{name}"
+    found = current_app.extensions.get(key)
+    if found is None:
+        found = current_app.extensions.setdefault(key, new())
+    return found
 
 
 def round_playbooks() -> dict[int, int]:
@@ -84,13 +89,7 @@ ROOM_SNAPSHOT_ENTRIES = 256
 
 def room_snapshots() -> RoomSnapshots:
     """(session id, language) -> the shared part of its participants' and projectors' `state`."""
-    extensions = current_app.extensions
-    found = extensions.get("playtest.room_snapshots")
-    if found is None:
-        found = extensions.setdefault(
-            "playtest.room_snapshots", RoomSnapshots(ROOM_SNAPSHOT_ENTRIES)
-        )
-    return found
+    return _per_app("room_snapshots", lambda: RoomSnapshots(ROOM_SNAPSHOT_ENTRIES))
 
 
 def _copy(value: object) -> object:

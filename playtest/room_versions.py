@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterator
 from itertools import chain
 
 import socketio as socketio_package
@@ -132,9 +133,7 @@ def wrote_nothing() -> bool:
     session = db.session
     if session.info.get(_PENDING):
         return False
-    return not any(
-        not isinstance(row, _UNSHOWN) for row in chain(session.new, session.dirty, session.deleted)
-    )
+    return not any(_shown_rows(session))
 
 
 def changed(session_id: int) -> None:
@@ -162,11 +161,17 @@ def _after_begin(session: so.Session, _transaction: object, _connection: object)
     session.info.setdefault(_BEGAN, versions().now)
 
 
-def _after_flush(session: so.Session, _context: object) -> None:
-    pending = session.info.setdefault(_PENDING, set())
+def _shown_rows(session: so.Session) -> Iterator[object]:
+    """The rows this ORM session will write (or has flushed) that a `state` may show."""
     for row in chain(session.new, session.dirty, session.deleted):
         if not isinstance(row, _UNSHOWN):
-            pending.add(_playtest_of_row(session, row))
+            yield row
+
+
+def _after_flush(session: so.Session, _context: object) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    for row in _shown_rows(session):
+        pending.add(_playtest_of_row(session, row))
 
 
 def _before_bulk_statement(state: so.ORMExecuteState) -> None:
@@ -207,32 +212,33 @@ def _playtest_of_row(session: so.Session, row: object) -> int | None:
     return EVERYTHING
 
 
+# Which playtest a session or a round belongs to: asked once per id, remembered (it never
+# changes), so a change to a known room costs no statement.
+_PLAYTEST_OF_SESSION = (
+    sa.select(Round.playtest_id)
+    .join(Session, Session.round_id == Round.id)
+    .where(Session.id == sa.bindparam("id"))
+)
+_PLAYTEST_OF_ROUND = sa.select(Round.playtest_id).where(Round.id == sa.bindparam("id"))
+
+
 def _playtest_of_session(session: so.Session, session_id: int) -> int | None:
-    known = versions().session_playtests
-    if session_id not in known:
-        found = session.connection().scalar(
-            sa.select(Round.playtest_id)
-            .join(Session, Session.round_id == Round.id)
-            .where(Session.id == session_id)
-        )
+    return _remembered(session, versions().session_playtests, _PLAYTEST_OF_SESSION, session_id)
+
+
+def _playtest_of_round(session: so.Session, round_id: int) -> int | None:
+    return _remembered(session, versions().round_playtests, _PLAYTEST_OF_ROUND, round_id)
+
+
+def _remembered(
+    session: so.Session, known: dict[int, int], statement: sa.Select, key: int
+) -> int | None:
+    if key not in known:
+        found = session.connection().scalar(statement, {"id": key})
         if found is None:  # deleted with its playtest, or never there
             return EVERYTHING
-        known[session_id] = found
-    return known[session_id]
-
-
-def _playtest_of_round(session: so.Session, round_id: int | None) -> int | None:
-    if round_id is None:
-        return EVERYTHING
-    known = versions().round_playtests
-    if round_id not in known:
-        found = session.connection().scalar(
-            sa.select(Round.playtest_id).where(Round.id == round_id)
-        )
-        if found is None:
-            return EVERYTHING
-        known[round_id] = found
-    return known[round_id]
+        known[key] = found
+    return known[key]
 
 
 # --- changes made by other processes ----------------------------------------------------------
