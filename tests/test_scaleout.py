@@ -133,28 +133,42 @@ class Member:
         self.client.disconnect()
 
 
-def test_two_processes_share_cards_timer_and_presence_and_survive_a_kill(
-    fresh_database_url, server_factory
-):
-    with seeded_app(fresh_database_url) as app:
+def seed_session(database_url: str) -> tuple[str, int, str]:
+    """A facilitator's API token, and a scheduled session's id and join code."""
+    with seeded_app(database_url) as app:
         make = Factory(app)
         staff_token = make.token(make.facilitator())
         session = make.session()
-        session_id, code = session.id, session.join_code
-    # A channel of our own, so other runs sharing this Redis never reach our sockets.
-    channel = {"PLAYTEST_SOCKETIO_CHANNEL": f"playtest-test-{uuid.uuid4().hex}"}
-    one = server_factory(redis_url=REDIS_URL, extra_env=channel)
-    two = server_factory(redis_url=REDIS_URL, extra_env=channel)
-    door_one, door_two = FrontDoor([one.port, two.port]), FrontDoor([two.port, one.port])
+        return staff_token, session.id, session.join_code
 
-    def join(server, name: str) -> str:
-        answer = requests.post(
-            server.url + "/api/v1/join",
-            json={"code": code, "display_name": name, "role": "Intake officer"},
-            timeout=5,
-        )
-        assert answer.status_code == 201, answer.text
-        return answer.json()["participant_token"]
+
+def two_processes(server_factory) -> tuple:
+    """Two `playtest serve` processes over one database and Redis, on a channel of their own
+    (so other runs sharing this Redis never reach their sockets)."""
+    channel = {"PLAYTEST_SOCKETIO_CHANNEL": f"playtest-test-{uuid.uuid4().hex}"}
+    return (
+        server_factory(redis_url=REDIS_URL, extra_env=channel),
+        server_factory(redis_url=REDIS_URL, extra_env=channel),
+    )
+
+
+def join(server, code: str, name: str) -> str:
+    """Join the session through `server` as an intake officer; the participant token."""
+    answer = requests.post(
+        server.url + "/api/v1/join",
+        json={"code": code, "display_name": name, "role": "Intake officer"},
+        timeout=5,
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["participant_token"]
+
+
+def test_two_processes_share_cards_timer_and_presence_and_survive_a_kill(
+    fresh_database_url, server_factory
+):
+    staff_token, session_id, code = seed_session(fresh_database_url)
+    one, two = two_processes(server_factory)
+    door_one, door_two = FrontDoor([one.port, two.port]), FrontDoor([two.port, one.port])
 
     members: list[Member] = []
 
@@ -164,12 +178,12 @@ def test_two_processes_share_cards_timer_and_presence_and_survive_a_kill(
 
     try:
         staff_one = connect(door_one, {"token": staff_token, "session_id": session_id})
-        ada = connect(door_one, {"token": join(one, "Ada")})
-        bo = connect(door_two, {"token": join(two, "Bo")})
+        ada = connect(door_one, {"token": join(one, code, "Ada")})
+        bo = connect(door_two, {"token": join(two, code, "Bo")})
 
         # Presence: Bo connected to process two; the console on process one hears of it.
         staff_one.wait_for(lambda: any(p["online"] == 2 for p in staff_one.got["presence"]))
-        cy_token = join(two, "Cy")
+        cy_token = join(two, code, "Cy")
         cy = connect(door_two, {"token": cy_token})
         staff_one.wait_for(lambda: any(p["online"] == 3 for p in staff_one.got["presence"]))
         cy.close()
@@ -246,25 +260,9 @@ def test_a_room_snapshot_kept_by_one_process_shows_what_the_other_changed(
 ):
     """Each process keeps its rooms' shared `state` between connects; a card posted, hidden or
     a clock started through the other process must show to the next phone connecting here."""
-    with seeded_app(fresh_database_url) as app:
-        make = Factory(app)
-        staff_token = make.token(make.facilitator())
-        session = make.session()
-        session_id, code = session.id, session.join_code
-    channel = {"PLAYTEST_SOCKETIO_CHANNEL": f"playtest-test-{uuid.uuid4().hex}"}
-    one = server_factory(redis_url=REDIS_URL, extra_env=channel)
-    two = server_factory(redis_url=REDIS_URL, extra_env=channel)
-
-    def join(name: str) -> str:
-        answer = requests.post(
-            one.url + "/api/v1/join",
-            json={"code": code, "display_name": name, "role": "Intake officer"},
-            timeout=5,
-        )
-        assert answer.status_code == 201, answer.text
-        return answer.json()["participant_token"]
-
-    ada_token, bo_token = join("Ada"), join("Bo")
+    staff_token, session_id, code = seed_session(fresh_database_url)
+    one, two = two_processes(server_factory)
+    ada_token, bo_token = join(one, code, "Ada"), join(one, code, "Bo")
     members: list[Member] = []
 
     def connect(server, auth: dict) -> Member:
